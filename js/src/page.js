@@ -1,0 +1,130 @@
+// The render page: official Excalidraw export functions behind one small API,
+// window.diagrams.render(request) -> {images, fonts, warnings}, called by the Python renderer.
+import { exportToBlob, exportToSvg, restore } from "@excalidraw/excalidraw";
+
+const WARM_UP_FAMILIES = [1, 2, 3, 5, 6, 7, 8, 9];
+
+const blobToBase64 = (blob) =>
+  new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",", 2)[1] ?? "");
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+
+// restore() repairs old elements and, while doing so, gives them a fresh random versionNonce
+// and updated = Date.now(). Put back the values the input had so embedded scenes stay
+// byte-identical between renders.
+const restoreScene = (scene, refreshDimensions) => {
+  const restored = restore(
+    { elements: scene.elements, appState: scene.appState, files: scene.files },
+    null,
+    null,
+    { refreshDimensions, repairBindings: true },
+  );
+  const pinned = new Map(scene.elements.map((e) => [e.id, e]));
+  for (const element of restored.elements) {
+    const original = pinned.get(element.id);
+    if (!original) continue;
+    for (const key of ["version", "versionNonce", "updated", "seed"]) {
+      if (typeof original[key] === "number") element[key] = original[key];
+    }
+  }
+  return restored;
+};
+
+const exportAppState = (appState, options) => ({
+  ...appState,
+  exportBackground: options.background,
+  exportWithDarkMode: options.dark,
+  exportEmbedScene: options.embedScene,
+  exportScale: options.scale,
+});
+
+// The scale a PNG is drawn at: the requested scale, lowered so neither side exceeds maxSize.
+const pngDimensions = (options, sizes) => (width, height) => {
+  let scale = options.scale;
+  const longest = Math.max(width, height) * scale;
+  if (options.maxSize && longest > options.maxSize) scale = options.maxSize / Math.max(width, height);
+  const w = Math.round(width * scale);
+  const h = Math.round(height * scale);
+  if (w > options.canvasLimit.side || h > options.canvasLimit.side || w * h > options.canvasLimit.area) {
+    throw new Error(
+      `PNG would be ${w}x${h} px, over Chromium's canvas limit ` +
+        `(${options.canvasLimit.side} px a side, ${options.canvasLimit.area} px in all); ` +
+        `lower the scale or set max_size`,
+    );
+  }
+  sizes.push({ width: w, height: h, scale });
+  return { width: w, height: h, scale };
+};
+
+const exportOne = async (elements, appState, files, options, frame) => {
+  const image = { frame: frame ? { id: frame.id, name: frame.name ?? null } : null };
+  const state = exportAppState(appState, options);
+  if (options.formats.includes("svg")) {
+    const svg = await exportToSvg({
+      elements,
+      appState: state,
+      files,
+      exportPadding: options.padding,
+      exportingFrame: frame,
+      renderEmbeddables: false,
+    });
+    image.svg = svg.outerHTML;
+    image.svgWidth = Number(svg.getAttribute("width"));
+    image.svgHeight = Number(svg.getAttribute("height"));
+  }
+  if (options.formats.includes("png")) {
+    const sizes = [];
+    const blob = await exportToBlob({
+      elements,
+      appState: state,
+      files,
+      exportPadding: options.padding,
+      exportingFrame: frame,
+      mimeType: "image/png",
+      getDimensions: pngDimensions(options, sizes),
+    });
+    image.png = await blobToBase64(blob);
+    image.pngWidth = sizes[0]?.width;
+    image.pngHeight = sizes[0]?.height;
+  }
+  return image;
+};
+
+const render = async (request) => {
+  const { scene, options } = request;
+  const restored = restoreScene(scene, options.refreshDimensions);
+  const elements = restored.elements.filter((e) => !e.isDeleted);
+  const files = restored.files ?? {};
+  const images = [];
+  if (options.whole) images.push(await exportOne(elements, restored.appState, files, options, null));
+  if (options.frames) {
+    for (const frame of elements.filter((e) => e.type === "frame" || e.type === "magicframe")) {
+      images.push(await exportOne(elements, restored.appState, files, options, frame));
+    }
+  }
+  return { images, fonts: [...document.fonts].filter((f) => f.status === "loaded").length };
+};
+
+// Before the first real render: one export that makes Excalidraw register its fonts, then load
+// every non-CJK face, so the first canvas never draws with a fallback font (see the rendering
+// notes: Liberation Sans otherwise comes out serif on a fresh page).
+const warmUp = async () => {
+  const elements = WARM_UP_FAMILIES.map((fontFamily, i) => ({
+    type: "text", id: `warm-${fontFamily}`, x: 0, y: i * 30, width: 100, height: 25, text: "Aa",
+    originalText: "Aa", fontFamily, fontSize: 20, seed: 1, version: 1, versionNonce: 1,
+  }));
+  const restored = restore({ elements, appState: {}, files: {} }, null, null);
+  await exportToBlob({ elements: restored.elements, appState: restored.appState, files: {}, mimeType: "image/png" });
+  await Promise.all(
+    [...document.fonts].filter((f) => f.family !== "Xiaolai").map((f) => f.load().catch(() => null)),
+  );
+};
+
+window.diagrams = {
+  excalidrawVersion: __EXCALIDRAW_VERSION__,
+  ready: warmUp().then(() => true),
+  render,
+};

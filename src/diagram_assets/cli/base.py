@@ -1,0 +1,65 @@
+"""The Click group and the helpers every command uses to report errors and exit."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from .. import __version__
+from ..errors import DiagramsError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="diagrams")
+def main() -> None:
+    """Render Excalidraw drawings, generate figures and GIFs, and keep notes' images current."""
+
+
+def error_line(message: str) -> None:
+    """Print one error line on stderr, in red on a terminal."""
+    click.secho(f"error: {message}", fg="red", err=True)
+
+
+def warning_line(message: str) -> None:
+    click.secho(f"warning: {message}", fg="yellow", err=True)
+
+
+def reports_errors(func: F) -> F:
+    """Turn a DiagramsError escaping a command into one line on stderr and its exit code.
+
+    Anything else escaping is a bug: it is reported as one line too (no traceback for users),
+    with a hint to rerun with DIAGRAMS_DEBUG=1 to see the traceback.
+    """
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DiagramsError as exc:
+            error_line(str(exc))
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            error_line("interrupted")
+            sys.exit(130)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as exc:  # a bug: still one line, unless debugging
+            import os
+
+            if os.environ.get("DIAGRAMS_DEBUG"):
+                raise
+            error_line(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(rerun with DIAGRAMS_DEBUG=1 for the traceback, and please report it)"
+            )
+            sys.exit(3)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,92 @@
+"""File helpers: atomic writes, bounded reads, and paths kept inside a root folder."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import DiagramsError
+
+TEMP_PREFIX = ".diagrams-tmp-"
+
+
+def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and the file is
+    renamed over the target. The temporary file is removed if anything fails.
+    """
+    if isinstance(data, str):
+        data = data.encode(encoding)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, _mode_for(path))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Delete temporary files an interrupted write left in ``folder``; return how many."""
+    count = 0
+    if folder.is_dir():
+        for tmp in folder.glob(f"{TEMP_PREFIX}*.part"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+                count += 1
+    return count
+
+
+def read_bytes_limited(
+    path: Path, limit: int, *, what: str = "file", error: type[DiagramsError] = DiagramsError
+) -> bytes:
+    """Read a whole file, refusing one larger than ``limit`` bytes with a clear error."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise error(
+                f"{what} is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit",
+                file=path,
+                fix="split the drawing, or raise the limit (max_source_mb in [tool.diagrams])",
+            )
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise error("file not found", file=path, fix="check the path") from None
+    except IsADirectoryError:
+        raise error("is a folder, not a file", file=path) from None
+    except PermissionError:
+        raise error("permission denied", file=path, fix="make it readable") from None
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror}", file=path) from None
+    if len(data) > limit:
+        raise error(f"{what} is over the {limit / 1e6:.0f} MB limit", file=path)
+    return data
+
+
+def inside(root: Path, path: Path) -> bool:
+    """True when ``path`` (after resolving symlinks) lies inside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
