@@ -24,6 +24,26 @@ const EMPTY = [
   /\/locales\/(?!en-)[^/]+\.js$/,
 ];
 
+// Excalidraw lists a CDN (esm.sh) after the local font URL of every font face; Chromium checks
+// every URL of a face's src list, so the page would name a remote host even when the local file
+// loads. Point that fallback at the page's own origin under a path the server refuses: a font
+// that fails to load locally then fails the render instead of reaching out to the network.
+const CDN = "https://esm.sh/";
+const cdnPlugin = {
+  name: "no-cdn-fallback",
+  setup(b) {
+    b.onLoad({ filter: /@excalidraw[\\/]excalidraw[\\/]dist[\\/]prod[\\/].*\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const count = source.split(CDN).length - 1;
+      if (count === 0) return undefined;
+      if (count !== 1) throw new Error(`expected one CDN fallback in ${args.path}, found ${count}`);
+      cdnPatched += 1;
+      return { contents: source.replace(CDN, "${window.EXCALIDRAW_ASSET_PATH}no-cdn/"), loader: "js" };
+    });
+  },
+};
+let cdnPatched = 0;
+
 const stubPlugin = {
   name: "stub-unused",
   setup(b) {
@@ -53,10 +73,12 @@ const result = await build({
     __EXCALIDRAW_VERSION__: JSON.stringify(excalidrawVersion),
   },
   loader: { ".css": "empty", ".woff2": "empty" },
-  plugins: [stubPlugin],
+  plugins: [stubPlugin, cdnPlugin],
   logLevel: "warning",
   metafile: true,
 });
+
+if (cdnPatched !== 1) throw new Error(`the CDN fallback was patched ${cdnPatched} times, expected once`);
 
 copyFileSync(join(here, "src", "index.html"), join(outdir, "index.html"));
 copyFileSync(join(here, "src", "config.js"), join(outdir, "config.js"));

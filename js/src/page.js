@@ -127,4 +127,5 @@ window.diagrams = {
   excalidrawVersion: __EXCALIDRAW_VERSION__,
   ready: warmUp().then(() => true),
   render,
+  takeViolations: () => window.__diagramsViolations.splice(0),
 };

@@ -1,0 +1,165 @@
+"""`diagrams render FILE…` and `diagrams doctor`."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future
+from pathlib import Path
+
+import click
+
+from ..errors import DiagramsError, RenderError
+from ..render import Renderer, RenderOptions, RenderResult
+from ..render.write import planned_files, write_images
+from ..scene import drawing_stem, load_scene
+from .base import error_line, main, reports_errors, warning_line
+
+
+@main.command("render")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the images (default: next to each drawing).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["svg", "png"]),
+    help="Output format; repeat for both (default: svg and png).",
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(0, 16, min_open=True),
+    default=2,
+    show_default=True,
+    help="PNG scale factor.",
+)
+@click.option(
+    "--padding",
+    type=click.IntRange(0, 10_000),
+    default=10,
+    show_default=True,
+    help="Space around the drawing, in drawing units.",
+)
+@click.option("--transparent", is_flag=True, help="No background colour.")
+@click.option("--dark", is_flag=True, help="Excalidraw's dark mode.")
+@click.option(
+    "--embed-scene", is_flag=True, help="Embed the scene (the image opens in Excalidraw)."
+)
+@click.option(
+    "--frames", is_flag=True, help="Also one image per frame: <stem>.<frame>.svg|png."
+)
+@click.option(
+    "--max-size",
+    type=click.IntRange(1),
+    default=None,
+    help="Clamp the PNG's longest side to this many pixels.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Pages rendering in parallel (default: CPU cores).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1),
+    default=120,
+    show_default=True,
+    help="Seconds one drawing may take.",
+)
+@click.option(
+    "--chromium",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    envvar="DIAGRAMS_CHROMIUM",
+    help="Chromium binary (default: found automatically).",
+)
+@reports_errors
+def render_command(
+    files: tuple[Path, ...],
+    out_dir: Path | None,
+    formats: tuple[str, ...],
+    scale: float,
+    padding: int,
+    transparent: bool,
+    dark: bool,
+    embed_scene: bool,
+    frames: bool,
+    max_size: int | None,
+    jobs: int | None,
+    timeout: float,
+    chromium: Path | None,
+) -> None:
+    """Render Excalidraw drawings to SVG and PNG.
+
+    FILES are .excalidraw, .excalidraw.md (Obsidian), .excalidrawlib, or .svg/.png files with an
+    embedded scene. Each writes <stem>.svg and <stem>.png; one bad file prints one error line and
+    the others still render (exit 1 if any failed).
+    """
+    options = RenderOptions(
+        formats=tuple(dict.fromkeys(formats)) or ("svg", "png"),
+        scale=scale,
+        padding=padding,
+        background=not transparent,
+        dark=dark,
+        embed_scene=embed_scene,
+        frames=frames,
+        max_size=max_size,
+    )
+    failed = 0
+    started = time.perf_counter()
+    renderer = Renderer(chromium=chromium, pages=jobs, timeout=timeout)
+    try:
+        pending: list[tuple[Path, Path, Future[RenderResult]]] = []
+        for path in files:
+            try:
+                scene = load_scene(path)
+            except DiagramsError as exc:
+                error_line(str(exc))
+                failed += 1
+                continue
+            for warning in scene.warnings:
+                warning_line(warning)
+            target = out_dir if out_dir is not None else path.parent
+            pending.append((path, target, renderer.submit(scene, options)))
+        for path, target, future in pending:
+            try:
+                result = future.result()
+                outputs = planned_files(drawing_stem(path), result, target)
+                clash = [p for p, _ in outputs if p.resolve() == path.resolve()]
+                if clash:
+                    raise RenderError(
+                        "the output would overwrite the drawing itself",
+                        file=path,
+                        fix="render into another folder with -o DIR",
+                    )
+                written = write_images(outputs)
+            except RenderError as exc:
+                if exc.file is None:
+                    exc = RenderError(exc.what, file=path, place=exc.place, fix=exc.fix)
+                error_line(str(exc))
+                failed += 1
+                continue
+            except OSError as exc:
+                error_line(f"{path}: cannot write the images: {exc.strerror} ({exc.filename})")
+                failed += 1
+                continue
+            names = ", ".join(str(p) for p in written)
+            click.echo(f"rendered {path} → {names} ({result.seconds:.2f} s)")
+    finally:
+        renderer.close()
+    total = len(files)
+    click.echo(
+        f"{total - failed} of {total} rendered, {failed} failed "
+        f"({time.perf_counter() - started:.1f} s)",
+        err=failed > 0,
+    )
+    if failed:
+        raise SystemExit(1)

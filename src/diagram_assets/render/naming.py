@@ -1,0 +1,49 @@
+"""Output file names: stable, predictable, safe on every file system."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .options import RenderedImage
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
+
+
+def safe_name(name: str, fallback: str) -> str:
+    """``name`` made file-safe: separators, reserved and control characters, and runs of white
+    space become ``-``; leading/trailing dots and dashes go. CJK and other letters stay."""
+    cleaned = _UNSAFE.sub("-", unicodedata.normalize("NFC", name)).strip(".-")
+    return cleaned[:120] or fallback
+
+
+def image_stems(stem: str, images: list[RenderedImage]) -> list[str]:
+    """The file stem of each rendered image: ``stem`` for the whole scene, ``stem.<frame>`` for a
+    frame (frames without a name are ``Frame-1``, ``Frame-2``… in scene order; repeated names get
+    ``-2``, ``-3``…)."""
+    stems: list[str] = []
+    seen: set[str] = set()
+    unnamed = 0
+    for image in images:
+        if image.frame_id is None:
+            candidate = stem
+        else:
+            if image.frame_name:
+                label = safe_name(image.frame_name, image.frame_id)
+            else:
+                unnamed += 1
+                label = f"Frame-{unnamed}"
+            candidate = f"{stem}.{label}"
+        unique, n = candidate, 1
+        while unique.casefold() in seen:
+            n += 1
+            unique = f"{candidate}-{n}"
+        seen.add(unique.casefold())
+        stems.append(unique)
+    return stems
+
+
+def frame_stems(stem: str, frame_names: list[tuple[str, str | None]]) -> list[str]:
+    """Stems for frames given as (id, name) pairs — the same names :func:`image_stems` gives."""
+    images = [RenderedImage(frame_id=i, frame_name=n) for i, n in frame_names]
+    return image_stems(stem, images)

@@ -1,0 +1,409 @@
+"""The Renderer: one warm, sealed Chromium with a pool of render pages.
+
+Chromium is launched lazily on the first render and reused; pages are added up to ``pages`` as
+work waits for them. Renders run on an asyncio loop in a background thread, so callers on any
+thread can ``submit`` scenes and collect futures. The page loads only its own files from a
+loopback server; any other request fails the render that caused it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import os
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import RenderError
+from ..scene.model import Scene
+from .assets import PAGE_DIR, PageManifest, load_manifest
+from .chromium import find_chromium
+from .options import RenderedImage, RenderOptions, RenderResult
+from .server import PageServer
+from .svgcheck import check_svg
+
+CHROMIUM_ARGS = (
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,"
+    "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions",
+    # Every host name resolves to nothing except loopback: Chromium's own background traffic
+    # (which page-level blocking does not see) cannot leave the machine.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--force-color-profile=srgb",
+    "--font-render-hinting=none",
+)
+
+RENDER_JS = """
+async ([scene, options]) => {
+  const result = await window.diagrams.render({scene: JSON.parse(scene), options});
+  result.violations = window.diagrams.takeViolations();
+  return result;
+}
+"""
+
+
+@dataclass
+class RendererStats:
+    """Timings and counts for benchmarks and `diagrams doctor`."""
+
+    launch_seconds: float = 0.0
+    first_page_seconds: float = 0.0
+    page_seconds: list[float] = field(default_factory=list)
+    launches: int = 0
+    renders: int = 0
+    retries: int = 0
+
+
+class _Crash(Exception):
+    """The browser or the page died under a render: worth one retry on a fresh browser."""
+
+
+class Renderer:
+    """Render Scenes to SVG and PNG with the official Excalidraw library in headless Chromium.
+
+    Use as a context manager, or call :meth:`close`. Thread-safe: :meth:`submit` may be called
+    from any thread; renders run in parallel on up to ``pages`` pages.
+    """
+
+    def __init__(
+        self,
+        *,
+        chromium: str | os.PathLike[str] | None = None,
+        pages: int | None = None,
+        timeout: float = 120.0,
+        page_dir: Path = PAGE_DIR,
+    ) -> None:
+        self.manifest: PageManifest = load_manifest(page_dir)
+        self.pages = max(1, pages or os.cpu_count() or 1)
+        self.timeout = timeout
+        self.stats = RendererStats()
+        self.chromium_path: Path | None = None
+        self._chromium_setting = chromium
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._thread_lock = threading.Lock()
+        self._closed = False
+        # Owned by the loop thread:
+        self._server: PageServer | None = None
+        self._pw: Any = None
+        self._browser: Any = None
+        self._context: Any = None
+        self._start_lock: asyncio.Lock | None = None
+        self._idle: asyncio.Queue[Any] | None = None
+        self._generation = 0
+        self._page_count = 0
+        self._waiting = 0
+        self._page_generation: dict[Any, int] = {}
+        self._stray: dict[Any, list[str]] = {}
+        self._tasks: set[asyncio.Future[None]] = set()
+
+    # ----------------------------------------------------------------- public, any thread
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def identity(self) -> str:
+        return self.manifest.identity
+
+    def submit(self, scene: Scene, options: RenderOptions | None = None) -> Future[RenderResult]:
+        """Queue one render; the future gives a RenderResult or raises RenderError."""
+        options = options or RenderOptions()
+        payload = scene_payload(scene)
+        loop = self._ensure_loop()
+        return asyncio.run_coroutine_threadsafe(self._render(payload, options), loop)
+
+    def render(self, scene: Scene, options: RenderOptions | None = None) -> RenderResult:
+        return self.submit(scene, options).result()
+
+    def start(self) -> None:
+        """Launch the browser and make the first page ready now (rather than on first render)."""
+        loop = self._ensure_loop()
+        asyncio.run_coroutine_threadsafe(self._warm(), loop).result()
+
+    def close(self) -> None:
+        with self._thread_lock:
+            if self._closed:
+                return
+            self._closed = True
+            loop, thread = self._loop, self._thread
+        if loop is None:
+            return
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=30)
+        loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(timeout=10)
+        with contextlib.suppress(Exception):
+            loop.close()
+
+    def browser_pid(self) -> int | None:
+        """The browser process id (for fault-injection tests), or None before launch."""
+        proc = getattr(getattr(self._browser, "_impl_obj", None), "_browser_process", None)
+        return getattr(proc, "pid", None) if proc else None
+
+    # ----------------------------------------------------------------- loop thread
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        with self._thread_lock:
+            if self._closed:
+                raise RenderError("the renderer is closed")
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                thread = threading.Thread(
+                    target=loop.run_forever, name="diagrams-renderer", daemon=True
+                )
+                thread.start()
+                self._loop, self._thread = loop, thread
+            return self._loop
+
+    async def _warm(self) -> None:
+        await self._ensure_browser()
+        page = await self._acquire()
+        self._release(page)
+
+    async def _ensure_browser(self) -> None:
+        if self._start_lock is None:
+            self._start_lock = asyncio.Lock()
+            self._idle = asyncio.Queue()
+        async with self._start_lock:
+            if self._browser is not None and self._browser.is_connected():
+                return
+            await self._drop_browser()
+            if self._server is None:
+                self._server = PageServer(self.manifest)
+            if self._pw is None:
+                from playwright.async_api import async_playwright
+
+                self._pw = await async_playwright().start()
+            if self.chromium_path is None:
+                self.chromium_path = find_chromium(self._chromium_setting)
+            started = time.perf_counter()
+            try:
+                self._browser = await self._pw.chromium.launch(
+                    executable_path=str(self.chromium_path),
+                    headless=True,
+                    args=list(CHROMIUM_ARGS),
+                    timeout=60_000,
+                )
+                self._context = await self._browser.new_context(
+                    service_workers="block", viewport={"width": 800, "height": 600}
+                )
+            except Exception as exc:
+                raise RenderError(
+                    f"could not start Chromium at {self.chromium_path}: {_first_line(exc)}",
+                    fix="run `diagrams doctor`",
+                ) from None
+            self.stats.launch_seconds = time.perf_counter() - started
+            self.stats.launches += 1
+            self._generation += 1
+            self._page_count = 0
+            # Work that was waiting for pages of the old browser gets pages of the new one.
+            for _ in range(min(self._waiting, self.pages)):
+                self._grow()
+
+    async def _drop_browser(self) -> None:
+        browser, self._browser, self._context = self._browser, None, None
+        if browser is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(browser.close(), 10)
+
+    def _grow(self) -> None:
+        self._page_count += 1
+        task = asyncio.ensure_future(self._add_page(self._generation))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _add_page(self, generation: int) -> None:
+        assert self._idle is not None and self._server is not None
+        started = time.perf_counter()
+        page = None
+        try:
+            page = await self._context.new_page()
+            self._page_generation[page] = generation
+            self._watch_requests(page)
+            await page.goto(self._server.page_url, wait_until="load", timeout=60_000)
+            await page.evaluate("window.diagrams.ready")
+        except Exception as exc:
+            self._page_count -= 1
+            if page is not None:
+                await self._discard(page)
+            if generation == self._generation and self._browser is not None:
+                self._startup_error = _first_line(exc)
+            self._idle.put_nowait(None)  # wake a waiter so it can see the failure
+            return
+        seconds = time.perf_counter() - started
+        if not self.stats.page_seconds:
+            self.stats.first_page_seconds = self.stats.launch_seconds + seconds
+        self.stats.page_seconds.append(seconds)
+        self._idle.put_nowait(page)
+
+    def _watch_requests(self, page: Any) -> None:
+        """Record every request the page makes outside its own origin (there should be none)."""
+        assert self._server is not None
+        own = self._server.origin + "/"
+        stray = self._stray[page] = []
+
+        def on_request(request: Any) -> None:
+            url = request.url
+            if not url.startswith((own, "data:", "blob:")):
+                stray.append(url)
+
+        page.on("request", on_request)
+
+    async def _acquire(self) -> Any:
+        assert self._idle is not None
+        while True:
+            if self._idle.empty() and self._page_count < self.pages:
+                self._grow()
+            self._waiting += 1
+            try:
+                page = await self._idle.get()
+            finally:
+                self._waiting -= 1
+            if page is None:
+                error = getattr(self, "_startup_error", None)
+                if error and self._page_count == 0:
+                    raise RenderError(
+                        f"the render page did not load: {error}", fix="run `diagrams doctor`"
+                    )
+                continue
+            if self._page_generation.get(page) == self._generation and not page.is_closed():
+                return page
+            await self._discard(page)
+
+    def _release(self, page: Any) -> None:
+        assert self._idle is not None
+        self._idle.put_nowait(page)
+
+    async def _discard(self, page: Any) -> None:
+        self._stray.pop(page, None)
+        if self._page_generation.pop(page, None) == self._generation:
+            self._page_count -= 1
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(page.close(), 5)
+
+    async def _render(self, payload: str, options: RenderOptions) -> RenderResult:
+        for attempt in (1, 2):
+            try:
+                return await self._render_once(payload, options)
+            except _Crash as crash:
+                if attempt == 2:
+                    raise RenderError(
+                        f"Chromium crashed twice while rendering this drawing ({crash})",
+                        fix="the drawing may be too large; try a smaller max_size or split it",
+                    ) from None
+                self.stats.retries += 1
+        raise AssertionError("unreachable")
+
+    async def _render_once(self, payload: str, options: RenderOptions) -> RenderResult:
+        await self._ensure_browser()
+        page = await self._acquire()
+        started = time.perf_counter()
+        try:
+            raw = await asyncio.wait_for(
+                page.evaluate(RENDER_JS, [payload, options.to_page()]), self.timeout
+            )
+        except TimeoutError:
+            await self._discard(page)
+            raise RenderError(
+                f"render timed out after {self.timeout:g} s",
+                fix="raise `timeout` in [tool.diagrams] or split the drawing",
+            ) from None
+        except Exception as exc:
+            message = _first_line(exc)
+            if page.is_closed() or not self._browser.is_connected() or _is_crash(message):
+                await self._discard(page)
+                raise _Crash(message) from None
+            self._release(page)
+            raise RenderError(f"Excalidraw could not render the drawing: {message}") from None
+        self._release(page)
+        self.stats.renders += 1
+        stray = self._stray.get(page)
+        if stray:
+            raw.setdefault("violations", []).extend(stray)
+            stray.clear()
+        result = _result_from_page(raw)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    async def _shutdown(self) -> None:
+        await self._drop_browser()
+        if self._pw is not None:
+            with contextlib.suppress(Exception):
+                await self._pw.stop()
+            self._pw = None
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+
+
+def scene_payload(scene: Scene) -> str:
+    """The scene as the JSON text the page parses (only what rendering needs)."""
+    try:
+        return json.dumps(
+            {"elements": scene.elements, "appState": scene.app_state, "files": scene.files},
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(",", ":"),
+        )
+    except (TypeError, ValueError) as exc:
+        raise RenderError(
+            f"the scene cannot be sent to the page: {exc}", file=scene.source
+        ) from None
+
+
+def _result_from_page(raw: dict[str, Any]) -> RenderResult:
+    violations = [
+        v["uri"] if isinstance(v, dict) else str(v)
+        for v in raw.get("violations") or []
+        if not isinstance(v, dict) or "://" in v.get("uri", "")
+    ]
+    if violations:
+        shown = ", ".join(sorted(set(violations))[:3])
+        raise RenderError(
+            f"the drawing asked for {shown}, but rendering is offline",
+            fix="embed the image in the drawing instead of linking to it",
+        )
+    result = RenderResult()
+    for image in raw["images"]:
+        frame = image.get("frame") or {}
+        out = RenderedImage(frame_id=frame.get("id"), frame_name=frame.get("name"))
+        if "svg" in image:
+            out.svg = check_svg(image["svg"]).encode("utf-8")
+        if "png" in image:
+            out.png = base64.b64decode(image["png"])
+            out.png_size = (int(image["pngWidth"]), int(image["pngHeight"]))
+        result.images.append(out)
+    return result
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    for prefix in ("Error: ", "Page.evaluate: ", "Error: Error: "):
+        text = text.removeprefix(prefix)
+    return text.splitlines()[0][:300]
+
+
+def _is_crash(message: str) -> bool:
+    lowered = message.lower()
+    return any(
+        s in lowered
+        for s in ("target crashed", "target closed", "browser has been closed", "page crashed")
+    )
