@@ -51,9 +51,7 @@ from .base import error_line, main, reports_errors, warning_line
 @click.option(
     "--embed-scene", is_flag=True, help="Embed the scene (the image opens in Excalidraw)."
 )
-@click.option(
-    "--frames", is_flag=True, help="Also one image per frame: <stem>.<frame>.svg|png."
-)
+@click.option("--frames", is_flag=True, help="Also one image per frame: <stem>.<frame>.svg|png.")
 @click.option(
     "--max-size",
     type=click.IntRange(1),
@@ -162,4 +160,22 @@ def render_command(
         err=failed > 0,
     )
     if failed:
+        raise SystemExit(1)
+
+
+@main.command("doctor")
+@reports_errors
+def doctor_command() -> None:
+    """Check that Chromium, the render page and fonts are in place and a render works offline."""
+    from ..doctor import run_checks
+
+    checks = run_checks()
+    width = max(len(c.name) for c in checks)
+    for check in checks:
+        mark = click.style("ok  ", fg="green") if check.ok else click.style("FAIL", fg="red")
+        line = f"{mark} {check.name.ljust(width)}  {check.detail}"
+        if not check.ok and check.fix:
+            line += f" — {check.fix}"
+        click.echo(line)
+    if not all(c.ok for c in checks):
         raise SystemExit(1)
