@@ -1,0 +1,84 @@
+"""Neural-network figures from YAML specs, generated as Excalidraw scenes.
+
+A spec (``*.figure.yaml``) describes a layered network (``layers:``, in the Neural Network
+Zoo's conventions) or a block diagram (``blocks:``, like the Transformer's Figure 1). The
+layout is computed here, in Python, and the result is an ordinary :class:`Scene` — the
+renderer turns it into SVG/PNG like any drawing, and it can be saved as ``.excalidraw`` and
+edited in Excalidraw. The schema is described in ``SPEC.md`` beside this file.
+
+Public API::
+
+    is_figure_spec(path) -> bool
+    load_figure_spec(path) -> FigureSpec
+    build_figure(spec) -> Scene
+    figure_scene(path) -> Scene
+    figure_name(path) -> str
+    figure_steps(path) -> list[tuple[str, Scene]]
+    FIGURES_VERSION
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import SpecError
+from ..scene.model import Scene
+from .build import FIGURES_VERSION, build_figure, build_steps
+from .schema import FigureSpec, load_figure_spec
+from .yamlsrc import load_yaml
+
+FIGURE_SUFFIXES = (".figure.yaml", ".figure.yml")
+
+
+def is_figure_spec(path: Path) -> bool:
+    """True for a figure spec, decided cheaply so discovery can call it on every file.
+
+    * ``*.figure.yaml`` / ``*.figure.yml`` anywhere: always a figure spec (a broken one is
+      still a figure spec: building it reports the error);
+    * any other ``.yaml``/``.yml`` inside a folder named ``figures``: a figure spec when its
+      top level has a ``layers:`` or ``blocks:`` key (read without building anything; a file
+      that cannot be read or parsed is not claimed).
+    """
+    path = Path(path)
+    name = path.name.lower()
+    if name.endswith(FIGURE_SUFFIXES):
+        return True
+    if not name.endswith((".yaml", ".yml")) or "figures" not in path.parent.parts:
+        return False
+    try:
+        root = load_yaml(path)
+    except (SpecError, OSError):
+        return False
+    return isinstance(root.value, dict) and ("layers" in root.value or "blocks" in root.value)
+
+
+def figure_name(path: Path) -> str:
+    """The output stem: the spec's ``name:``, else the file name without its suffixes."""
+    return load_figure_spec(Path(path)).name
+
+
+def figure_scene(path: Path) -> Scene:
+    """Load and build a spec; ``scene.reads`` lists the included specs."""
+    spec = load_figure_spec(Path(path))
+    return build_figure(spec)
+
+
+def figure_steps(path: Path) -> list[tuple[str, Scene]]:
+    """One whole Scene per step of the spec's ``steps:`` (same bounds on every step).
+
+    A spec without steps gives one step named after the figure, showing all of it.
+    """
+    spec = load_figure_spec(Path(path))
+    return build_steps(spec)
+
+
+__all__ = [
+    "FIGURES_VERSION",
+    "FigureSpec",
+    "build_figure",
+    "figure_name",
+    "figure_scene",
+    "figure_steps",
+    "is_figure_spec",
+    "load_figure_spec",
+]
