@@ -59,14 +59,56 @@ const pngDimensions = (options, sizes) => (width, height) => {
   return { width: w, height: h, scale };
 };
 
+// Excalidraw draws a grey placeholder for an image whose file is missing on the canvas (PNG),
+// but leaves it out of SVG exports. Give such images a placeholder file of their own size in
+// SVG too, so both formats show where an image is missing.
+const placeholderFile = (id, width, height) => {
+  const w = Math.max(1, Math.round(width));
+  const h = Math.max(1, Math.round(height));
+  const r = Math.min(Math.min(w, h) * 0.4, 100);
+  const x = (w - r) / 2;
+  const y = (h - r) / 2;
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">` +
+    `<rect width="${w}" height="${h}" fill="#E7E7E7"/>` +
+    `<g transform="translate(${x} ${y}) scale(${r / 100})" fill="#888">` +
+    `<path fill-rule="evenodd" d="M8 14h84a8 8 0 0 1 8 8v56a8 8 0 0 1-8 8H8a8 8 0 0 1-8-8V22a8 8 0 0 1 8-8z` +
+    `M10 24v52h80V24z"/><path d="M14 72l20-22 12 12 20-24 20 26v8H14z"/><circle cx="28" cy="36" r="7"/>` +
+    `</g></svg>`;
+  return {
+    id,
+    mimeType: "image/svg+xml",
+    dataURL: `data:image/svg+xml;base64,${btoa(svg)}`,
+    created: 1,
+  };
+};
+
+const withPlaceholders = (elements, files) => {
+  const missing = elements.filter((e) => e.type === "image" && !(e.fileId && files[e.fileId]));
+  if (missing.length === 0) return { elements, files, missing: [] };
+  const extra = { ...files };
+  const byId = new Map();
+  for (const e of missing) {
+    const id = `diagrams-missing-image-${Math.round(e.width)}x${Math.round(e.height)}`;
+    extra[id] ??= placeholderFile(id, e.width, e.height);
+    byId.set(e.id, { ...e, fileId: id, status: "saved" });
+  }
+  return {
+    elements: elements.map((e) => byId.get(e.id) ?? e),
+    files: extra,
+    missing: missing.map((e) => e.id),
+  };
+};
+
 const exportOne = async (elements, appState, files, options, frame) => {
   const image = { frame: frame ? { id: frame.id, name: frame.name ?? null } : null };
   const state = exportAppState(appState, options);
   if (options.formats.includes("svg")) {
+    const patched = withPlaceholders(elements, files);
     const svg = await exportToSvg({
-      elements,
+      elements: patched.elements,
       appState: state,
-      files,
+      files: patched.files,
       exportPadding: options.padding,
       exportingFrame: frame,
       renderEmbeddables: false,
@@ -105,7 +147,10 @@ const render = async (request) => {
       images.push(await exportOne(elements, restored.appState, files, options, frame));
     }
   }
-  return { images, fonts: [...document.fonts].filter((f) => f.status === "loaded").length };
+  const missingImages = elements
+    .filter((e) => e.type === "image" && !(e.fileId && files[e.fileId]))
+    .map((e) => e.id);
+  return { images, missingImages };
 };
 
 // Before the first real render: one export that makes Excalidraw register its fonts, then load

@@ -5,12 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from .. import __version__
 from ..errors import DiagramsError
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,3 +67,28 @@ def reports_errors(func: F) -> F:
             sys.exit(3)
 
     return wrapper  # type: ignore[return-value]
+
+
+def config_options(func: F) -> F:
+    """Add --config FILE and -C DIR to a command; they reach it as ``config_file``/``directory``."""
+    func = click.option(
+        "-C",
+        "--directory",
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        default=None,
+        help="Run as if started in this folder (default: the current folder).",
+    )(func)
+    func = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        default=None,
+        help="Config file (default: diagrams.toml or pyproject.toml found upward).",
+    )(func)
+    return func
+
+
+def load_config_from(config_file: Path | None, directory: Path | None) -> Config:
+    from ..config import load_config
+
+    return load_config(directory, config_file=config_file)

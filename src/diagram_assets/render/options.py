@@ -74,6 +74,7 @@ class RenderedImage:
 class RenderResult:
     images: list[RenderedImage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    missing_images: list[str] = field(default_factory=list)  # image elements drawn as placeholders
     seconds: float = 0.0
 
     @property

@@ -381,7 +381,7 @@ def _result_from_page(raw: dict[str, Any]) -> RenderResult:
             f"the drawing asked for {shown}, but rendering is offline",
             fix="embed the image in the drawing instead of linking to it",
         )
-    result = RenderResult()
+    result = RenderResult(missing_images=[str(i) for i in raw.get("missingImages") or []])
     for image in raw["images"]:
         frame = image.get("frame") or {}
         out = RenderedImage(frame_id=frame.get("id"), frame_name=frame.get("name"))

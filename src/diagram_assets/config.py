@@ -1,0 +1,413 @@
+"""`[tool.diagrams]` in pyproject.toml (or a diagrams.toml) → a typed, validated Config.
+
+Every key has a documented default; unknown keys and wrong types are errors naming the key and
+the file; paths that escape the repository are refused.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import ConfigError
+
+CONFIG_FILES = ("diagrams.toml", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class Options:
+    """How one source is rendered. The repository-wide values can be overridden per source."""
+
+    formats: tuple[str, ...] = ("svg", "png")
+    scale: float = 2
+    padding: int = 10
+    dark: bool = False
+    transparent: bool = False
+    embed_scene: bool = False
+    frames: bool = False
+    max_size: int | None = None
+    excalidraw: bool = False  # figures: also write the generated scene as <name>.excalidraw
+
+
+@dataclass(frozen=True)
+class Override:
+    """``[[tool.diagrams.overrides]]``: sources matching ``match`` (globs, repo-relative) get
+    the options given."""
+
+    match: tuple[str, ...]
+    options: dict[str, Any]
+
+    def applies_to(self, rel_path: str) -> bool:
+        return any(_glob_match(rel_path, pattern) for pattern in self.match)
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """``[tool.diagrams.links]``: how note links to sources and outputs are rewritten."""
+
+    enabled: bool = True
+    format: tuple[str, ...] = ("svg", "png")
+    wikilinks: str = "keep"  # or "markdown"
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    file: Path | None = None
+    sources: tuple[str, ...] = ("diagrams",)
+    output: str = "attachments"
+    layout: str = "flat"  # "flat": output/<stem>.svg; "mirror": output/<subfolders>/<stem>.svg
+    notes: tuple[str, ...] = ("**/*.md",)
+    exclude: tuple[str, ...] = ()
+    jobs: int | None = None
+    timeout: float = 120.0
+    chromium: str | None = None
+    max_source_mb: float = 32.0
+    max_elements: int = 50_000
+    options: Options = field(default_factory=Options)
+    overrides: tuple[Override, ...] = ()
+    links: LinkConfig = field(default_factory=LinkConfig)
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.output
+
+    @property
+    def lock_path(self) -> Path:
+        return self.output_dir / "diagrams.lock"
+
+    def options_for(self, rel_path: str) -> Options:
+        """The options for one source: the repository's, then each matching override in order."""
+        options = self.options
+        for override in self.overrides:
+            if override.applies_to(rel_path):
+                options = replace(options, **override.options)
+        return options
+
+    def excluded(self, rel_path: str) -> bool:
+        return any(_glob_match(rel_path, pattern) for pattern in self.exclude)
+
+
+def _glob_match(rel_path: str, pattern: str) -> bool:
+    """Match a repo-relative POSIX path against a glob: ``*`` and ``?`` stay inside one folder,
+    ``**`` spans folders (``**/x.md`` also matches ``x.md`` at the top)."""
+    return glob_regex(pattern).fullmatch(rel_path) is not None
+
+
+@lru_cache(maxsize=512)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[" and (close := pattern.find("]", i + 2)) != -1:
+            body = pattern[i + 1 : close].replace("\\", "\\\\")
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out.append(f"[{body}]")
+            i = close + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out))
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def find_config(start: Path) -> tuple[Path, Path | None]:
+    """The repository root and its config file, looking upward from ``start``.
+
+    The first folder with a ``diagrams.toml``, or a ``pyproject.toml`` that has a
+    ``[tool.diagrams]`` table, is the root. Without one, the nearest folder holding ``.git``
+    is the root (defaults apply), else ``start`` itself.
+    """
+    start = start.resolve()
+    git_root: Path | None = None
+    for folder in (start, *start.parents):
+        if (folder / "diagrams.toml").is_file():
+            return folder, folder / "diagrams.toml"
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return folder, pyproject
+        if git_root is None and (folder / ".git").exists():
+            git_root = folder
+            break
+    return (git_root or start), None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "[tool.diagrams" in text
+
+
+def load_config(start: Path | None = None, *, config_file: Path | None = None) -> Config:
+    """Find and read the configuration for the repository containing ``start`` (default: cwd)."""
+    if config_file is not None:
+        config_file = config_file.resolve()
+        root = config_file.parent
+    else:
+        root, config_file = find_config(start or Path.cwd())
+    if config_file is None:
+        return Config(root=root)
+    table = _read_table(config_file)
+    return parse_config(table, root=root, file=config_file)
+
+
+def _read_table(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", file=path) from None
+    except UnicodeDecodeError:
+        raise ConfigError("not UTF-8 text", file=path, fix="save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", file=path) from None
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        table = tool.get("diagrams", {}) if isinstance(tool, dict) else {}
+    else:
+        table = data.get("tool", {}).get("diagrams", data) if "tool" in data else data
+    if not isinstance(table, dict):
+        raise ConfigError("[tool.diagrams] must be a table", file=path)
+    return table
+
+
+_TOP_KEYS = {
+    "sources", "output", "layout", "notes", "exclude", "jobs", "timeout", "chromium",
+    "max_source_mb", "max_elements", "overrides", "links",
+}  # fmt: skip
+_OPTION_KEYS = {f.name for f in fields(Options)}
+_LINK_KEYS = {"enabled", "format", "wikilinks"}
+FORMATS = ("svg", "png")
+
+
+def parse_config(table: dict[str, Any], *, root: Path, file: Path | None = None) -> Config:
+    """Validate a ``[tool.diagrams]`` table. Errors name the key and the file."""
+    reader = _Reader(file, "tool.diagrams" if file and file.name == "pyproject.toml" else "")
+    unknown = sorted(set(table) - _TOP_KEYS - _OPTION_KEYS)
+    if unknown:
+        raise reader.error(
+            unknown[0],
+            "unknown key",
+            f"known keys: {', '.join(sorted(_TOP_KEYS | _OPTION_KEYS))}",
+        )
+    values: dict[str, Any] = {}
+    if "sources" in table:
+        values["sources"] = tuple(
+            reader.rel_path(root, "sources", p) for p in reader.str_list(table, "sources")
+        )
+    if "output" in table:
+        values["output"] = reader.rel_path(root, "output", reader.string(table, "output"))
+    if "layout" in table:
+        values["layout"] = reader.choice(table, "layout", ("flat", "mirror"))
+    for key in ("notes", "exclude"):
+        if key in table:
+            patterns = reader.str_list(table, key)
+            for pattern in patterns:
+                reader.pattern(key, pattern)
+            values[key] = tuple(patterns)
+    if "jobs" in table:
+        values["jobs"] = reader.integer(table, "jobs", 1, 64)
+    if "timeout" in table:
+        values["timeout"] = reader.number(table, "timeout", 1, 3600)
+    if "chromium" in table:
+        values["chromium"] = reader.string(table, "chromium")
+    if "max_source_mb" in table:
+        values["max_source_mb"] = reader.number(table, "max_source_mb", 0.001, 4096)
+    if "max_elements" in table:
+        values["max_elements"] = reader.integer(table, "max_elements", 1, 10_000_000)
+    values["options"] = Options(**parse_options(table, reader))
+    if "overrides" in table:
+        values["overrides"] = _parse_overrides(table["overrides"], reader)
+    if "links" in table:
+        values["links"] = _parse_links(table["links"], reader)
+    config = Config(root=root, file=file, **values)
+    _check_layout(config, reader)
+    return config
+
+
+def parse_options(table: dict[str, Any], reader: _Reader) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "formats" in table:
+        formats = reader.str_list(table, "formats")
+        for f in formats:
+            if f not in FORMATS:
+                raise reader.error("formats", f"unknown format {f!r}", "use 'svg' and/or 'png'")
+        if not formats:
+            raise reader.error("formats", "is empty", "list 'svg' and/or 'png'")
+        out["formats"] = tuple(dict.fromkeys(formats))
+    if "scale" in table:
+        out["scale"] = reader.number(table, "scale", 0.01, 16)
+    if "padding" in table:
+        out["padding"] = reader.integer(table, "padding", 0, 10_000)
+    for key in ("dark", "transparent", "embed_scene", "frames", "excalidraw"):
+        if key in table:
+            out[key] = reader.boolean(table, key)
+    if "max_size" in table:
+        out["max_size"] = reader.integer(table, "max_size", 1, 1_000_000)
+    return out
+
+
+def _parse_overrides(value: Any, reader: _Reader) -> tuple[Override, ...]:
+    if not isinstance(value, list):
+        raise reader.error(
+            "overrides", "must be an array of tables", "use [[tool.diagrams.overrides]]"
+        )
+    overrides = []
+    for i, item in enumerate(value):
+        sub = reader.child(f"overrides[{i}]")
+        if not isinstance(item, dict):
+            raise reader.error(
+                f"overrides[{i}]", "must be a table", "use [[tool.diagrams.overrides]]"
+            )
+        unknown = sorted(set(item) - _OPTION_KEYS - {"match"})
+        if unknown:
+            raise sub.error(
+                unknown[0], "unknown key", f"known keys: match, {', '.join(sorted(_OPTION_KEYS))}"
+            )
+        if "match" not in item:
+            raise sub.error("match", "is missing", 'add match = "diagrams/some-*.excalidraw"')
+        match = item["match"]
+        patterns = [match] if isinstance(match, str) else sub.str_list(item, "match")
+        for pattern in patterns:
+            sub.pattern("match", pattern)
+        overrides.append(Override(match=tuple(patterns), options=parse_options(item, sub)))
+    return tuple(overrides)
+
+
+def _parse_links(value: Any, reader: _Reader) -> LinkConfig:
+    if not isinstance(value, dict):
+        raise reader.error("links", "must be a table", "use [tool.diagrams.links]")
+    sub = reader.child("links")
+    unknown = sorted(set(value) - _LINK_KEYS)
+    if unknown:
+        raise sub.error(unknown[0], "unknown key", f"known keys: {', '.join(sorted(_LINK_KEYS))}")
+    out: dict[str, Any] = {}
+    if "enabled" in value:
+        out["enabled"] = sub.boolean(value, "enabled")
+    if "format" in value:
+        raw = value["format"]
+        formats = [raw] if isinstance(raw, str) else sub.str_list(value, "format")
+        for f in formats:
+            if f not in FORMATS:
+                raise sub.error("format", f"unknown format {f!r}", "use 'svg' or 'png'")
+        out["format"] = tuple(dict.fromkeys([*formats, *FORMATS]))
+    if "wikilinks" in value:
+        out["wikilinks"] = sub.choice(value, "wikilinks", ("keep", "markdown"))
+    return LinkConfig(**out)
+
+
+def _check_layout(config: Config, reader: _Reader) -> None:
+    out = PurePosixPath(config.output)
+    for source in config.sources:
+        src = PurePosixPath(source)
+        if src == out or out in src.parents or (source != "." and src in out.parents):
+            raise reader.error(
+                "output",
+                f"the output folder {config.output!r} overlaps the source folder {source!r}",
+                "keep sources and outputs in separate folders",
+            )
+
+
+@dataclass(frozen=True)
+class _Reader:
+    file: Path | None
+    prefix: str
+
+    def child(self, name: str) -> _Reader:
+        return _Reader(self.file, f"{self.prefix}.{name}" if self.prefix else name)
+
+    def error(self, key: str, what: str, fix: str | None = None) -> ConfigError:
+        place = f"{self.prefix}.{key}" if self.prefix else key
+        return ConfigError(what, file=self.file, place=place, fix=fix)
+
+    def _type_error(self, key: str, expected: str, value: Any) -> ConfigError:
+        return self.error(key, f"expected {expected}, got {type(value).__name__} {value!r}")
+
+    def string(self, table: dict[str, Any], key: str) -> str:
+        value = table[key]
+        if not isinstance(value, str):
+            raise self._type_error(key, "a string", value)
+        return value
+
+    def str_list(self, table: dict[str, Any], key: str) -> list[str]:
+        value = table[key]
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._type_error(key, "a list of strings", value)
+        return list(value)
+
+    def boolean(self, table: dict[str, Any], key: str) -> bool:
+        value = table[key]
+        if not isinstance(value, bool):
+            raise self._type_error(key, "true or false", value)
+        return value
+
+    def number(self, table: dict[str, Any], key: str, low: float, high: float) -> float:
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._type_error(key, "a number", value)
+        if not low <= value <= high:
+            raise self.error(key, f"{value} is out of range", f"use a value from {low} to {high}")
+        return float(value)
+
+    def integer(self, table: dict[str, Any], key: str, low: int, high: int) -> int:
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._type_error(key, "a whole number", value)
+        if not low <= value <= high:
+            raise self.error(key, f"{value} is out of range", f"use a value from {low} to {high}")
+        return value
+
+    def choice(self, table: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
+        value = self.string(table, key)
+        if value not in allowed:
+            raise self.error(key, f"{value!r} is not allowed", f"use one of {', '.join(allowed)}")
+        return value
+
+    def rel_path(self, root: Path, key: str, value: str) -> str:
+        """A folder inside the repository, as a normalised repo-relative POSIX path."""
+        if not value.strip():
+            raise self.error(key, "is empty", "name a folder inside the repository")
+        raw = Path(value)
+        if raw.is_absolute():
+            raise self.error(
+                key, f"{value!r} is an absolute path", "use a path relative to the repository"
+            )
+        resolved = (root / raw).resolve()
+        try:
+            rel = resolved.relative_to(root.resolve())
+        except ValueError:
+            raise self.error(
+                key,
+                f"{value!r} points outside the repository",
+                "use a folder inside the repository",
+            ) from None
+        return rel.as_posix() if rel.parts else "."
+
+    def pattern(self, key: str, pattern: str) -> None:
+        if pattern.startswith("/") or ".." in PurePosixPath(pattern).parts:
+            raise self.error(
+                key, f"{pattern!r} reaches outside the repository", "use a repo-relative glob"
+            )

@@ -1,0 +1,327 @@
+"""`diagrams build`: render what is stale, remove what is orphaned, record it all in the lock file.
+
+Only stale jobs run; when nothing is stale no browser starts. Jobs run in parallel over the
+renderer's page pool. A failing source keeps its previous outputs and lock entry and never stops
+the others. Every file is written atomically, the lock file last.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from filelock import FileLock, Timeout
+
+from ..config import Config
+from ..errors import ConfigError, DiagramsError
+from ..fsutil import atomic_write, remove_stale_temporaries
+from ..render import Renderer
+from .digest import MISSING, bytes_digest, rel
+from .kinds import KindResult, RunContext
+from .lockfile import LockEntry
+from .plan import Job, Plan, compute_digest, make_plan
+from .status import job_problems
+
+_LOCK_UPDATE = threading.Lock()  # jobs finish on worker threads; the lock file's dict is shared
+
+
+@dataclass
+class JobOutcome:
+    job: Job
+    ok: bool
+    seconds: float = 0.0
+    written: list[str] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildSummary:
+    rendered: list[JobOutcome] = field(default_factory=list)
+    failed: list[JobOutcome] = field(default_factory=list)
+    up_to_date: int = 0
+    removed: list[str] = field(default_factory=list)
+    unplanned: list[str] = field(default_factory=list)  # sources that could not be planned
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    browser_started: bool = False
+    lock_changed: bool = False
+    plan: Plan | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.unplanned
+
+
+class Reporter:
+    """Receives build events; the CLI prints them (a progress bar or plain lines)."""
+
+    def planned(self, stale: Sequence[Job], up_to_date: int) -> None: ...
+
+    def job_started(self, job: Job) -> None: ...
+
+    def job_finished(self, outcome: JobOutcome) -> None: ...
+
+    def removed(self, path: str) -> None: ...
+
+    def warning(self, message: str) -> None: ...
+
+    def error(self, message: str) -> None: ...
+
+
+def build_lock_path(config: Config) -> Path:
+    """A lock outside the repository, one per repository, so two builds never overlap."""
+    key = hashlib.sha256(str(config.root.resolve()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"diagrams-build-{key}.lock"
+
+
+@contextlib.contextmanager
+def exclusive(
+    config: Config, *, wait_seconds: float, on_wait: Callable[[], None]
+) -> Iterator[None]:
+    """Hold the repository's build lock; wait for another build (or watch) to finish first."""
+    lock = FileLock(build_lock_path(config))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        on_wait()
+        try:
+            lock.acquire(timeout=wait_seconds)
+        except Timeout:
+            raise ConfigError(
+                f"another `diagrams build` or `watch` in {config.root} is still running after "
+                f"{wait_seconds:g} s",
+                fix="wait for it to finish, or stop it",
+            ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def select_jobs(plan: Plan, paths: Sequence[Path] | None) -> list[Job]:
+    if not paths:
+        return list(plan.jobs)
+    root = plan.config.root.resolve()
+    wanted = [p.resolve() for p in paths]
+    chosen = []
+    for job in plan.jobs:
+        source = job.path.resolve()
+        if any(source == w or w in source.parents for w in wanted):
+            chosen.append(job)
+    unknown = [
+        p for p, w in zip(paths, wanted, strict=True)
+        if not any(j.path.resolve() == w or w in j.path.resolve().parents for j in plan.jobs)
+    ]  # fmt: skip
+    if unknown:
+        hint = ", ".join(str(p) for p in unknown[:3])
+        raise ConfigError(
+            f"not a source under {', '.join(plan.config.sources)}: {hint}",
+            fix=f"sources live in the source folders of {rel(root, root) or root}",
+        )
+    return chosen
+
+
+def build(
+    config: Config,
+    *,
+    paths: Sequence[Path] | None = None,
+    force: bool = False,
+    jobs: int | None = None,
+    reporter: Reporter | None = None,
+    renderer_factory: Callable[[], Renderer] | None = None,
+    context: RunContext | None = None,
+    wait_seconds: float = 600,
+    rewrite_notes: Callable[[Plan, BuildSummary], None] | None = None,
+) -> BuildSummary:
+    """Build what is stale. ``context`` lets a long-lived caller (watch) keep one warm browser."""
+    reporter = reporter or Reporter()
+    started = time.perf_counter()
+    summary = BuildSummary()
+
+    def waiting() -> None:
+        reporter.warning("another diagrams build is running in this repository; waiting for it")
+
+    with exclusive(config, wait_seconds=wait_seconds, on_wait=waiting):
+        remove_stale_temporaries(config.output_dir)
+        plan = make_plan(config)
+        summary.plan = plan
+        for source, exc in plan.problems:
+            summary.unplanned.append(source)
+            reporter.error(str(exc))
+        selected = select_jobs(plan, paths)
+        stale = [j for j in selected if force or job_problems(j, plan)]
+        summary.up_to_date = len(selected) - len(stale)
+        reporter.planned(stale, summary.up_to_date)
+        own_context = context is None
+        ctx = context or RunContext(config, _sized_factory(config, jobs, renderer_factory))
+        try:
+            if stale:
+                _run_jobs(stale, plan, ctx, jobs or config.jobs, reporter, summary)
+            if not paths:
+                _remove_orphans(plan, reporter, summary)
+        finally:
+            summary.browser_started = ctx.started_renderer
+            if own_context:
+                ctx.close()
+            summary.lock_changed = plan.lock.write()
+        if rewrite_notes is not None:
+            rewrite_notes(plan, summary)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _sized_factory(
+    config: Config, jobs: int | None, factory: Callable[[], Renderer] | None
+) -> Callable[[], Renderer]:
+    if factory is not None:
+        return factory
+    return lambda: Renderer(
+        chromium=config.chromium, pages=jobs or config.jobs, timeout=config.timeout
+    )
+
+
+def _run_jobs(
+    stale: list[Job],
+    plan: Plan,
+    ctx: RunContext,
+    jobs: int | None,
+    reporter: Reporter,
+    summary: BuildSummary,
+) -> None:
+    workers = max(1, (jobs or os.cpu_count() or 1)) + 1
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="diagrams-job") as pool:
+        pending: dict[Future[JobOutcome], Job] = {}
+        queue = list(stale)
+        try:
+            while queue or pending:
+                while queue and len(pending) < workers:
+                    job = queue.pop(0)
+                    reporter.job_started(job)
+                    pending[pool.submit(_run_one, job, plan, ctx)] = job
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = pending.pop(future)
+                    outcome = future.result()
+                    (summary.rendered if outcome.ok else summary.failed).append(outcome)
+                    summary.warnings.extend(outcome.warnings)
+                    reporter.job_finished(outcome)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+
+
+def _run_one(job: Job, plan: Plan, ctx: RunContext) -> JobOutcome:
+    started = time.perf_counter()
+    try:
+        result = job.kind.run(job.path, job.plan, job.options, ctx)
+        written = _commit(job, result, plan)
+    except DiagramsError as exc:
+        error = (
+            exc if exc.file else type(exc)(exc.what, file=job.source, place=exc.place, fix=exc.fix)
+        )
+        return JobOutcome(job, False, time.perf_counter() - started, error=str(error))
+    except OSError as exc:
+        return JobOutcome(
+            job,
+            False,
+            time.perf_counter() - started,
+            error=f"{job.source}: cannot write its outputs: {exc.strerror} ({exc.filename})",
+        )
+    except Exception as exc:  # a bug in a kind: report it on this source, keep building the rest
+        if os.environ.get("DIAGRAMS_DEBUG"):
+            raise
+        return JobOutcome(
+            job,
+            False,
+            time.perf_counter() - started,
+            error=f"{job.source}: internal error: {type(exc).__name__}: {exc} "
+            "(rerun with DIAGRAMS_DEBUG=1 for the traceback, and please report it)",
+        )
+    return JobOutcome(job, True, time.perf_counter() - started, written, list(result.warnings))
+
+
+def _commit(job: Job, result: KindResult, plan: Plan) -> list[str]:
+    """Write a job's files atomically and record them; drop outputs it no longer makes."""
+    config = plan.config
+    root = config.root
+    files: dict[str, bytes] = {}
+    for name, data in result.files.items():
+        pure = PurePosixPath(name)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+            raise DiagramsError(f"would write outside the output folder: {name}", file=job.source)
+        files[f"{config.output}/{pure.as_posix()}"] = data
+    missing = [out for out in job.outputs.values() if out not in files]
+    if missing:
+        raise DiagramsError(f"did not produce {', '.join(missing)}", file=job.source)
+    with _LOCK_UPDATE:
+        owner = plan.lock.output_owner()
+    live = {j.source for j in plan.jobs}
+    for out in files:
+        other = owner.get(out)
+        if other is not None and other != job.source and other in live:
+            raise DiagramsError(f"would overwrite {out}, which {other} makes", file=job.source)
+    for out, data in files.items():
+        atomic_write(root / out, data)
+    plan.hasher.forget(root / out for out in files)
+    discovered = [rel(root, p) for p in result.inputs]
+    with _LOCK_UPDATE:
+        previous = plan.lock.jobs.get(job.source)
+    compute_digest(job, config, previous, plan.hasher, plan.renderer, discovered=discovered)
+    entry = LockEntry(
+        kind=job.kind.name,
+        digest=job.digest,
+        outputs={out: bytes_digest(data) for out, data in files.items()},
+        inputs={k: v for k, v in job.inputs.items() if k in set(discovered)},
+    )
+    if previous is not None:
+        for old, recorded in previous.outputs.items():
+            if old not in files:
+                _remove_if_ours(root, old, recorded, plan)
+    with _LOCK_UPDATE:
+        plan.lock.jobs[job.source] = entry
+    return sorted(files)
+
+
+def _remove_if_ours(root: Path, output: str, recorded: str, plan: Plan) -> str:
+    """Delete an output we made, unless it was edited since. Returns "removed", "absent",
+    "edited" (left in place) or "foreign" (not a path inside the output folder: never touched)."""
+    pure = PurePosixPath(output)
+    if pure.is_absolute() or ".." in pure.parts or not output.startswith(plan.config.output + "/"):
+        return "foreign"
+    path = root / output
+    actual = plan.hasher.file(path)
+    if actual == MISSING:
+        return "absent"
+    if actual != recorded:
+        return "edited"
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    plan.hasher.forget([path])
+    return "removed"
+
+
+def _remove_orphans(plan: Plan, reporter: Reporter, summary: BuildSummary) -> None:
+    live = {job.source for job in plan.jobs} | {source for source, _ in plan.problems}
+    for source in sorted(set(plan.lock.jobs) - live):
+        entry = plan.lock.jobs[source]
+        for output, recorded in sorted(entry.outputs.items()):
+            outcome = _remove_if_ours(plan.config.root, output, recorded, plan)
+            if outcome == "removed":
+                summary.removed.append(output)
+                reporter.removed(output)
+            elif outcome == "edited":
+                reporter.warning(
+                    f"{output}: left in place although its source {source} is gone, "
+                    "because it was edited by hand — delete it yourself if it is not needed"
+                )
+        del plan.lock.jobs[source]

@@ -1,0 +1,102 @@
+"""`diagrams check`: is everything current? No browser, no Node — digests and the lock file only."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..config import Config
+from .plan import Plan, make_plan
+from .status import Problem, job_problems, orphan_problems
+
+
+@dataclass
+class CheckReport:
+    problems: list[Problem] = field(default_factory=list)
+    sources: int = 0
+    current: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(
+    config: Config, *, note_problems: Callable[[Plan], list[Problem]] | None = None
+) -> CheckReport:
+    started = time.perf_counter()
+    plan = make_plan(config)
+    report = CheckReport(sources=len(plan.jobs) + len(plan.problems))
+    for source, exc in plan.problems:
+        report.problems.append(Problem(source, "broken", exc.what, source, fix=exc.fix or ""))
+    for job in plan.jobs:
+        problems = job_problems(job, plan)
+        report.problems.extend(problems)
+        if not problems:
+            report.current += 1
+    report.problems.extend(orphan_problems(plan))
+    if note_problems is not None:
+        report.problems.extend(note_problems(plan))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def format_text(report: CheckReport) -> str:
+    lines = [p.text() for p in report.problems]
+    if report.ok:
+        lines.append(f"all current: {report.sources} sources ({report.seconds:.2f} s)")
+    else:
+        lines.append(
+            f"{len(report.problems)} problem(s); {report.current} of {report.sources} sources "
+            f"current ({report.seconds:.2f} s)"
+        )
+    return "\n".join(lines)
+
+
+def format_json(report: CheckReport) -> str:
+    return json.dumps(
+        {
+            "ok": report.ok,
+            "sources": report.sources,
+            "current": report.current,
+            "seconds": round(report.seconds, 3),
+            "problems": [
+                {
+                    "path": p.path,
+                    "line": p.line,
+                    "code": p.code,
+                    "message": p.message,
+                    "source": p.source,
+                    "fix": p.fix,
+                }
+                for p in report.problems
+            ],
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def _gh_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(report: CheckReport) -> str:
+    """GitHub Actions workflow commands: one ::error annotation per problem."""
+    lines = []
+    for p in report.problems:
+        props = f"file={_gh_escape(p.path, prop=True)}"
+        if p.line:
+            props += f",line={p.line}"
+        props += ",title=diagrams check"
+        message = f"{p.message} — {p.fix}" if p.fix else p.message
+        lines.append(f"::error {props}::{_gh_escape(message)}")
+    summary = format_text(CheckReport([], report.sources, report.current, report.seconds))
+    lines.append(summary if report.ok else f"{len(report.problems)} problem(s)")
+    return "\n".join(lines)

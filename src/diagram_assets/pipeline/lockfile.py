@@ -1,0 +1,108 @@
+"""The lock file: what was built from what, with digests of inputs and outputs.
+
+JSON, keys sorted, one entry per source, so diffs stay small and reviewable::
+
+    {
+      "version": 1,
+      "jobs": {
+        "diagrams/proto.excalidraw": {
+          "digest": "…",                       # the job's input digest when it was built
+          "inputs": {"diagrams/img/a.png": "…"},  # files found while building (besides the plan)
+          "kind": "drawing",
+          "outputs": {"attachments/proto.png": "…", "attachments/proto.svg": "…"}
+        }
+      }
+    }
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..fsutil import atomic_write
+
+LOCK_VERSION = 1
+
+
+@dataclass
+class LockEntry:
+    kind: str
+    digest: str
+    outputs: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "digest": self.digest,
+            "inputs": dict(sorted(self.inputs.items())),
+            "kind": self.kind,
+            "outputs": dict(sorted(self.outputs.items())),
+        }
+
+
+@dataclass
+class LockFile:
+    path: Path
+    jobs: dict[str, LockEntry] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, path: Path) -> LockFile:
+        """Read the lock file; a missing one is empty. A damaged one is an error (exit 2)."""
+        try:
+            text = path.read_text("utf-8")
+        except FileNotFoundError:
+            return cls(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read the lock file: {exc}", file=path) from None
+        fix = "delete it and run `diagrams build` to make a new one"
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ConfigError(
+                f"the lock file is not valid JSON ({exc})", file=path, fix=fix
+            ) from None
+        if not isinstance(data, dict) or data.get("version") != LOCK_VERSION:
+            raise ConfigError(f"not a version {LOCK_VERSION} lock file", file=path, fix=fix)
+        jobs: dict[str, LockEntry] = {}
+        raw_jobs = data.get("jobs", {})
+        if not isinstance(raw_jobs, dict):
+            raise ConfigError("the lock file's jobs must be an object", file=path, fix=fix)
+        for source, raw in raw_jobs.items():
+            try:
+                jobs[source] = LockEntry(
+                    kind=str(raw["kind"]),
+                    digest=str(raw["digest"]),
+                    outputs={str(k): str(v) for k, v in dict(raw.get("outputs", {})).items()},
+                    inputs={str(k): str(v) for k, v in dict(raw.get("inputs", {})).items()},
+                )
+            except (KeyError, TypeError, ValueError):
+                raise ConfigError(
+                    f"the lock file's entry for {source!r} is damaged", file=path, fix=fix
+                ) from None
+        return cls(path, jobs)
+
+    def dumps(self) -> str:
+        data = {
+            "version": LOCK_VERSION,
+            "jobs": {k: self.jobs[k].to_json() for k in sorted(self.jobs)},
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+    def write(self) -> bool:
+        """Write atomically; return whether the bytes changed."""
+        text = self.dumps()
+        try:
+            if self.path.read_text("utf-8") == text:
+                return False
+        except (OSError, UnicodeDecodeError):
+            pass
+        atomic_write(self.path, text)
+        return True
+
+    def output_owner(self) -> dict[str, str]:
+        """output path → the source that made it."""
+        return {out: source for source, entry in self.jobs.items() for out in entry.outputs}

@@ -1,0 +1,198 @@
+"""The renderer with real Chromium and the real Excalidraw library."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from PIL import Image
+
+from diagram_assets.errors import RenderError
+from diagram_assets.render import Renderer, RenderOptions
+from diagram_assets.render.naming import image_stems, safe_name
+from helpers import element, png_image, scene_of, text
+
+pytestmark = pytest.mark.browser
+
+
+def red_png(w: int = 40, h: int = 30) -> str:
+    buf = io.BytesIO()
+    Image.new("RGB", (w, h), (230, 20, 20)).save(buf, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def box_scene():
+    return scene_of(
+        element("rectangle", "r1", 0, 0, 200, 100, backgroundColor="#a5d8ff"),
+        text("t1", 20, 30, "Hello", size=28),
+    )
+
+
+def ink(img: Image.Image, box: tuple[int, int, int, int] | None = None) -> int:
+    """Dark pixels (text, strokes) in a region."""
+    region = img.crop(box) if box else img
+    gray = region.convert("L")
+    return sum(1 for v in gray.tobytes() if v < 128)
+
+
+def test_svg_and_png_with_embedded_fonts(renderer: Renderer) -> None:
+    result = renderer.render(box_scene())
+    image = result.whole
+    assert image is not None and image.svg and image.png
+    svg = image.svg.decode()
+    assert svg.startswith("<svg")
+    assert "@font-face" in svg and "data:font/woff2;base64," in svg
+    assert not re.search(r"url\(\s*['\"]?https?:", svg), "a remote font or image URL in the SVG"
+    png = png_image(image.png)
+    assert png.size == image.png_size
+    # 200x100 + 2*10 padding at scale 2
+    assert png.size == (440, 240)
+    assert ink(png) > 100
+
+
+def test_determinism_same_bytes(renderer: Renderer) -> None:
+    options = RenderOptions(embed_scene=True)
+    first = renderer.render(box_scene(), options).whole
+    second = renderer.render(box_scene(), options).whole
+    assert first is not None and second is not None
+    assert first.svg == second.svg
+    assert first.png == second.png
+
+
+def test_cjk_text_shows_cjk_glyphs(renderer: Renderer) -> None:
+    """Two different CJK characters in Excalifont (→ Xiaolai) and in Helvetica (→ system CJK
+    font) must draw different, non-empty glyphs: tofu boxes or blanks would be identical."""
+    for family in (5, 2):
+        masks = []
+        for char in ("你", "鹰"):
+            scene = scene_of(text("c", 0, 0, char, size=80, family=family, w=90))
+            png = png_image(renderer.render(scene, RenderOptions(formats=("png",))).whole.png)
+            gray = png.convert("L")
+            masks.append(gray)
+            assert ink(png) > 400, f"no glyph drawn for {char} in family {family}"
+        assert masks[0].tobytes() != masks[1].tobytes(), f"identical glyphs in family {family}"
+
+
+def test_image_element_shows_the_image(renderer: Renderer) -> None:
+    files = {"f1": {"id": "f1", "mimeType": "image/png", "dataURL": red_png(), "created": 1}}
+    scene = scene_of(
+        element("image", "img", 0, 0, 80, 60, fileId="f1", status="saved", scale=[1, 1]),
+        files=files,
+    )
+    result = renderer.render(scene)
+    png = png_image(result.whole.png)
+    r, g, b, _ = png.getpixel((png.width // 2, png.height // 2))
+    assert r > 200 and g < 60 and b < 60
+    assert b"data:image/png;base64," in result.whole.svg
+
+
+def test_missing_image_is_a_placeholder_in_both_formats(renderer: Renderer) -> None:
+    scene = scene_of(element("image", "lost", 0, 0, 160, 120, fileId="nope", status="saved"))
+    result = renderer.render(scene)
+    assert result.missing_images == ["lost"]
+    png = png_image(result.whole.png)
+    assert png.getpixel((png.width // 4, png.height // 4))[:3] == (0xE7, 0xE7, 0xE7)
+    assert b"diagrams-missing-image-160x120" in result.whole.svg
+
+
+def test_two_frames_give_two_frame_images(renderer: Renderer) -> None:
+    scene = scene_of(
+        element("frame", "f1", 0, 0, 300, 200, name="Step one"),
+        element("rectangle", "a", 20, 20, 100, 60, frameId="f1", backgroundColor="#ffc9c9"),
+        element("frame", "f2", 400, 0, 300, 200, name="Step two"),
+        element("ellipse", "b", 420, 20, 100, 60, frameId="f2", backgroundColor="#b2f2bb"),
+    )
+    result = renderer.render(scene, RenderOptions(frames=True))
+    assert [i.frame_name for i in result.frames] == ["Step one", "Step two"]
+    assert image_stems("proto", result.images) == ["proto", "proto.Step-one", "proto.Step-two"]
+    sizes = [png_image(i.png).size for i in result.frames]
+    assert sizes == [(600, 400), (600, 400)]  # the frame's own size at scale 2, no padding
+    whole = png_image(result.whole.png)
+    assert whole.width > sizes[0][0]
+
+
+def test_dark_transparent_scale_and_max_size(renderer: Renderer) -> None:
+    dark = png_image(renderer.render(box_scene(), RenderOptions(dark=True)).whole.png)
+    r, g, b, a = dark.getpixel((2, 2))
+    assert a == 255 and max(r, g, b) < 40
+    clear = png_image(renderer.render(box_scene(), RenderOptions(background=False)).whole.png)
+    assert clear.getpixel((2, 2))[3] == 0
+    big = renderer.render(box_scene(), RenderOptions(scale=3, formats=("png",))).whole
+    assert png_image(big.png).size == (660, 360)
+    clamped = renderer.render(box_scene(), RenderOptions(scale=3, max_size=300)).whole
+    assert max(png_image(clamped.png).size) == 300
+
+
+def test_canvas_over_chromium_limit_is_refused_clearly(renderer: Renderer) -> None:
+    scene = scene_of(element("rectangle", "wide", 0, 0, 40_000, 100))
+    with pytest.raises(RenderError, match="canvas limit"):
+        renderer.render(scene, RenderOptions(formats=("png",)))
+    # ...and the page stays usable
+    assert renderer.render(box_scene()).whole.png
+
+
+def test_remote_image_url_makes_no_request() -> None:
+    hits: list[str] = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/remote.png"
+    files = {"f1": {"id": "f1", "mimeType": "image/png", "dataURL": url, "created": 1}}
+    scene = scene_of(
+        element("image", "img", 0, 0, 80, 60, fileId="f1", status="saved", link=url),
+        element("embeddable", "emb", 100, 0, 200, 120, link=url),
+        files=files,
+    )
+    try:
+        with Renderer(pages=1) as fresh, pytest.raises(RenderError, match="offline"):
+            fresh.render(scene)
+    finally:
+        server.shutdown()
+    assert hits == []
+
+
+def test_svg_is_inert(renderer: Renderer) -> None:
+    scene = scene_of(
+        element("rectangle", "r", 0, 0, 100, 50, link="javascript:alert(1)"),
+        text("t", 0, 60, "<script>alert(1)</script> onload=x"),
+    )
+    svg = renderer.render(scene).whole.svg.decode()
+    assert "javascript:" not in svg
+    assert "<script" not in svg
+    assert "&lt;script&gt;" in svg
+
+
+def test_parallel_renders_on_a_pool() -> None:
+    with Renderer(pages=2) as pool:
+        futures = [pool.submit(box_scene(), RenderOptions(formats=("png",))) for _ in range(6)]
+        results = [f.result() for f in futures]
+        assert len({r.whole.png for r in results}) == 1
+        assert pool.stats.renders == 6
+        assert pool.stats.launches == 1
+
+
+def test_empty_scene_renders() -> None:
+    with Renderer(pages=1) as fresh:
+        result = fresh.render(scene_of())
+        assert result.whole.svg.startswith(b"<svg")
+        assert result.whole.png
+
+
+def test_safe_names() -> None:
+    assert safe_name("Step 1: encode / decode", "x") == "Step-1-encode-decode"
+    assert safe_name("注意力 机制", "x") == "注意力-机制"
+    assert safe_name("...", "fallback") == "fallback"
