@@ -1,0 +1,130 @@
+"""`diagrams figure SPEC… [-o DIR] [--excalidraw]`: figure specs to SVG/PNG (and .excalidraw)."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future
+from pathlib import Path
+
+import click
+
+from ..errors import DiagramsError, RenderError
+from ..figures import build_figure, load_figure_spec
+from ..fsutil import atomic_write
+from ..render import Renderer, RenderOptions, RenderResult
+from ..render.write import planned_files, write_images
+from .base import error_line, main, reports_errors
+
+
+@main.command("figure")
+@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the images (default: next to each spec).",
+)
+@click.option(
+    "--excalidraw",
+    "write_scene",
+    is_flag=True,
+    help="Also write <name>.excalidraw, to open and adjust the figure in Excalidraw.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["svg", "png"]),
+    help="Output format; repeat for both (default: svg and png).",
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(0, 16, min_open=True),
+    default=2,
+    show_default=True,
+    help="PNG scale factor.",
+)
+@click.option(
+    "--embed-scene", is_flag=True, help="Embed the scene (the image opens in Excalidraw)."
+)
+@click.option(
+    "--chromium",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    envvar="DIAGRAMS_CHROMIUM",
+    help="Chromium binary (default: found automatically).",
+)
+@reports_errors
+def figure_command(
+    specs: tuple[Path, ...],
+    out_dir: Path | None,
+    write_scene: bool,
+    formats: tuple[str, ...],
+    scale: float,
+    embed_scene: bool,
+    chromium: Path | None,
+) -> None:
+    """Generate neural-network figures from YAML specs (layers: or blocks:).
+
+    Each SPEC writes <name>.svg and <name>.png, where <name> is the spec's `name:` or its file
+    name. One bad spec prints one error line and the others still build (exit 1 if any failed).
+    """
+    options = RenderOptions(
+        formats=tuple(dict.fromkeys(formats)) or ("svg", "png"),
+        scale=scale,
+        embed_scene=embed_scene,
+    )
+    failed = 0
+    started = time.perf_counter()
+    renderer: Renderer | None = None
+    pending: list[tuple[Path, str, Path, Future[RenderResult]]] = []
+    try:
+        for path in specs:
+            try:
+                spec = load_figure_spec(path)
+                scene = build_figure(spec)
+            except DiagramsError as exc:
+                error_line(str(exc))
+                failed += 1
+                continue
+            target = out_dir if out_dir is not None else path.parent
+            if write_scene:
+                scene_path = target / f"{spec.name}.excalidraw"
+                try:
+                    atomic_write(scene_path, scene.dumps())
+                except OSError as exc:
+                    error_line(f"{scene_path}: cannot write: {exc.strerror}")
+                    failed += 1
+                    continue
+            if renderer is None:
+                renderer = Renderer(chromium=chromium)
+            pending.append((path, spec.name, target, renderer.submit(scene, options)))
+        for path, name, target, future in pending:
+            try:
+                result = future.result()
+                written = write_images(planned_files(name, result, target))
+            except RenderError as exc:
+                if exc.file is None:
+                    exc = RenderError(exc.what, file=path, place=exc.place, fix=exc.fix)
+                error_line(str(exc))
+                failed += 1
+                continue
+            except OSError as exc:
+                error_line(f"{path}: cannot write the images: {exc.strerror} ({exc.filename})")
+                failed += 1
+                continue
+            names = ", ".join(str(p) for p in written)
+            click.echo(f"built {path} → {names} ({result.seconds:.2f} s)")
+    finally:
+        if renderer is not None:
+            renderer.close()
+    total = len(specs)
+    click.echo(
+        f"{total - failed} of {total} built, {failed} failed "
+        f"({time.perf_counter() - started:.1f} s)",
+        err=failed > 0,
+    )
+    if failed:
+        raise SystemExit(1)
