@@ -95,17 +95,22 @@ def parse_yaml(data: bytes, path: Path) -> Node:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, path) from None
     try:
         root = loader.get_single_node()
         if root is None:
             raise SpecError(
                 "the spec is empty",
                 file=path,
-                fix="write a mapping with `layers:` or `blocks:` (see docs/figures.md)",
+                fix="write a mapping with `layers:` or `blocks:` (see SPEC.md of the figures)",
             )
         counter = [0]
         return _convert(loader, root, path, counter, 0)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, path) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -115,12 +120,25 @@ def parse_yaml(data: bytes, path: Path) -> Node:
             place=_place_of(mark),
             fix="fix the YAML syntax at that place (indentation, quotes, colons)",
         ) from None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+    except yaml.YAMLError as exc:
         raise SpecError(f"cannot read YAML: {exc}", file=path) from None
     except RecursionError:
         raise SpecError("the spec is nested too deeply", file=path) from None
     finally:
         loader.dispose()
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, path: Path) -> SpecError:
+    """A character YAML does not allow (control characters): say where it is."""
+    position = max(0, min(exc.position, len(text)))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return SpecError(
+        f"the character U+{exc.character:04X} is not allowed in YAML",
+        file=path,
+        place=f"line {line}, column {column}",
+        fix="remove it (control characters cannot appear in a spec)",
+    )
 
 
 def _convert(
