@@ -116,6 +116,7 @@ def render_command(
     renderer = Renderer(chromium=chromium, pages=jobs, timeout=timeout)
     try:
         pending: list[tuple[Path, Path, Future[RenderResult]]] = []
+        claimed: dict[Path, Path] = {}
         for path in files:
             try:
                 scene = load_scene(path)
@@ -131,14 +132,22 @@ def render_command(
             try:
                 result = future.result()
                 outputs = planned_files(drawing_stem(path), result, target)
-                clash = [p for p, _ in outputs if p.resolve() == path.resolve()]
-                if clash:
-                    raise RenderError(
-                        "the output would overwrite the drawing itself",
-                        file=path,
-                        fix="render into another folder with -o DIR",
-                    )
+                for out, _ in outputs:
+                    key = out.resolve()
+                    if key == path.resolve():
+                        raise RenderError(
+                            "the output would overwrite the drawing itself",
+                            file=path,
+                            fix="render into another folder with -o DIR",
+                        )
+                    if key in claimed:
+                        raise RenderError(
+                            f"{out} was already written from {claimed[key]}",
+                            file=path,
+                            fix="render files with the same name into different folders",
+                        )
                 written = write_images(outputs)
+                claimed.update((p.resolve(), path) for p in written)
             except RenderError as exc:
                 if exc.file is None:
                     exc = RenderError(exc.what, file=path, place=exc.place, fix=exc.fix)

@@ -1,53 +1,111 @@
-"""Checks on every SVG the page returns: sealed (no remote references) and inert (no scripts)."""
+"""Checks on every SVG the page returns: well-formed, sealed (no remote references), inert."""
 
 from __future__ import annotations
 
 import re
+from xml.parsers import expat
 
 from ..errors import RenderError
 
 _URL_REF = re.compile(r"url\(\s*(['\"]?)([^)'\"]*)\1\s*\)", re.IGNORECASE)
-_HREF = re.compile(
-    r"""(<(\w+)\b[^>]*?\s(?:xlink:)?href=)(["'])(.*?)\3""", re.IGNORECASE | re.DOTALL
-)
+_A_HREF = re.compile(r"""(<a\b[^>]*?\s(?:xlink:)?href=)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 _SAFE_LINK = re.compile(r"^(?:https?:|mailto:|#|/|\.{0,2}/|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
-_SCRIPT = re.compile(r"<script\b|<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+_RESOURCE_ATTRS = {"href", "xlink:href", "src"}
 
 
 def check_svg(svg: str) -> str:
-    """Return ``svg`` with unsafe link targets neutralised; fail on remote resources or scripts.
+    """Return ``svg`` fixed up for use as a standalone file, or fail the render.
 
-    - ``url(…)`` references must be ``data:`` or ``#fragment`` (a remote ``url(`` means a font or
-      image would be fetched by whoever views the SVG: the render failed to embed it);
-    - ``<image>``/``<use>`` hrefs must be ``data:`` or ``#fragment``;
+    - ``&nbsp;`` (which the browser's HTML serialisation writes, but XML does not define)
+      becomes ``&#160;`` so the file parses as XML;
+    - a ``url(…)`` in a style or attribute must be ``data:`` or ``#fragment``, and an
+      ``<image>``/``<use>`` href must be too: anything else would be fetched by whoever views the
+      SVG (a font or image was not embedded) — the render fails;
     - ``<a>`` hrefs (element links) may be web, mail or relative links; anything else
-      (``javascript:``, ``data:``, ``vbscript:``…) becomes ``#``;
-    - no ``<script>`` element and no ``on…=`` event attribute may appear.
+      (``javascript:``, ``data:``…) becomes ``#``;
+    - no ``<script>``, ``<foreignObject>`` or ``on…`` event attribute may appear.
     """
-    for match in _URL_REF.finditer(svg):
+    svg = svg.replace("&nbsp;", "&#160;")
+    unsafe_links = _scan(svg)
+    if unsafe_links:
+        svg = _A_HREF.sub(_neutralise, svg)
+    return svg
+
+
+def _remote(value: str) -> str | None:
+    """The first remote reference in an attribute or style value, if any."""
+    for match in _URL_REF.finditer(value):
         target = match.group(2).strip()
         if not (target.startswith("#") or target.lower().startswith("data:")):
-            raise RenderError(
-                f"the SVG refers to {target[:120]}, which would be fetched when viewed "
-                "(a font or image was not embedded)",
-                fix="run `diagrams doctor`: the render page's fonts may be missing",
-            )
+            return target or "an empty url()"
+    return None
 
-    def fix_href(match: re.Match[str]) -> str:
-        head, tag, quote, target = match.groups()
-        value = target.strip()
-        if tag.lower() == "a":
-            if _SAFE_LINK.match(value) and not value.lower().startswith(("javascript", "data")):
-                return match.group(0)
-            return f"{head}{quote}#{quote}"
-        if value.startswith("#") or value.lower().startswith("data:"):
-            return match.group(0)
-        raise RenderError(
-            f"the SVG's <{tag}> refers to {value[:120]}, which would be fetched when viewed",
-            fix="embed the image in the drawing instead of linking to it",
-        )
 
-    svg = _HREF.sub(fix_href, svg)
-    if _SCRIPT.search(svg):
-        raise RenderError("the SVG contains a script or an event handler attribute")
-    return svg
+def _scan(svg: str) -> bool:
+    """Parse the SVG; raise RenderError on a problem; return whether an <a> needs fixing."""
+    parser = expat.ParserCreate()
+    state = {"style": 0, "unsafe_links": False}
+    style_text: list[str] = []
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        local = tag.rsplit(":", 1)[-1].lower()
+        if local in ("script", "foreignobject", "iframe"):
+            raise RenderError(f"the SVG contains a <{local}> element, which could run code")
+        for name, value in attrs.items():
+            lowered = name.lower()
+            if lowered.startswith("on"):
+                raise RenderError(f"the SVG has an event handler attribute {name}")
+            if lowered in _RESOURCE_ATTRS:
+                target = value.strip()
+                if local == "a":
+                    if not _SAFE_LINK.match(target) or target.lower().startswith(
+                        ("javascript", "data", "vbscript")
+                    ):
+                        state["unsafe_links"] = True
+                elif not (target.startswith("#") or target.lower().startswith("data:")):
+                    raise RenderError(
+                        f"the SVG's <{local}> refers to {target[:120]}, which would be fetched "
+                        "when viewed",
+                        fix="embed the image in the drawing instead of linking to it",
+                    )
+            elif (remote := _remote(value)) is not None:
+                _fail_remote(remote)
+        if local == "style":
+            state["style"] += 1
+
+    def end(tag: str) -> None:
+        if tag.rsplit(":", 1)[-1].lower() == "style":
+            state["style"] -= 1
+            remote = _remote("".join(style_text))
+            style_text.clear()
+            if remote is not None:
+                _fail_remote(remote)
+
+    def chars(data: str) -> None:
+        if state["style"]:
+            style_text.append(data)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    try:
+        parser.Parse(svg, True)
+    except expat.ExpatError as exc:
+        raise RenderError(f"the page returned an SVG that is not well-formed XML ({exc})") from None
+    return bool(state["unsafe_links"])
+
+
+def _fail_remote(target: str) -> None:
+    raise RenderError(
+        f"the SVG refers to {target[:120]}, which would be fetched when viewed "
+        "(a font or image was not embedded)",
+        fix="run `diagrams doctor`: the render page's fonts may be missing",
+    )
+
+
+def _neutralise(match: re.Match[str]) -> str:
+    head, quote, target = match.groups()
+    value = target.strip()
+    if _SAFE_LINK.match(value) and not value.lower().startswith(("javascript", "data", "vbscript")):
+        return match.group(0)
+    return f"{head}{quote}#{quote}"
