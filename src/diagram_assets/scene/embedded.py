@@ -53,7 +53,7 @@ def decode_payload(ctx: LoadContext, text: str, place: str) -> dict[str, Any]:
     payload = parse_json(
         ctx,
         text,
-        where=lambda line, col: f"{place}, line {line}, column {col}",
+        where=lambda line, col: f"{place}, payload JSON line {line}, column {col}",
         what="the embedded payload is not valid JSON",
         fix="the file is damaged: export it again from Excalidraw",
     )
@@ -98,7 +98,7 @@ def decode_payload(ctx: LoadContext, text: str, place: str) -> dict[str, Any]:
     scene = parse_json(
         ctx,
         scene_text,
-        where=lambda line, col: f"{place}, scene line {line}, column {col}",
+        where=lambda line, col: f"{place}, scene JSON line {line}, column {col}",
         what="the embedded scene is not valid JSON",
         fix="the file is damaged: export it again from Excalidraw",
     )
@@ -184,14 +184,15 @@ def scene_from_png(ctx: LoadContext, data: bytes) -> dict[str, Any]:
         length, ctype = struct.unpack_from(">I4s", data, offset)
         if length > end - offset - 12:
             ctx.fail(
-                f"the PNG is truncated: chunk {ctype!r} of {human_size(length)} runs past the "
+                f"the PNG is truncated: chunk {ctype.decode('latin-1')!r} of {human_size(length)} "
+                "runs past the "
                 f"end of the file ({human_size(end)})",
                 f"byte {offset}",
                 fix="the file is damaged: export it again from Excalidraw",
             )
         if not ctype.isalpha():
             ctx.fail(
-                f"the PNG is damaged: chunk type {ctype!r} is not valid",
+                f"the PNG is damaged: chunk type {ctype.decode('latin-1')!r} is not valid",
                 f"byte {offset}",
                 fix="the file is damaged: export it again from Excalidraw",
             )

@@ -6,8 +6,7 @@ import math
 from typing import Any
 
 from .context import RAISE_ELEMENTS, LoadContext
-from .embedded import type_name
-from .normalise import Element, validate_elements
+from .normalise import Element, describe, validate_elements
 
 GAP = 40.0  # between the cells of the sheet, in scene units
 _FIX = "each library item must be a list of elements or an object with an 'elements' list"
@@ -25,7 +24,7 @@ def library_elements(ctx: LoadContext, doc: dict[str, Any]) -> list[Element]:
     if items is None:
         items = []
     if type(items) is not list:
-        ctx.fail(f"'{key}' is a {type_name(items)}, expected a list", f"$.{key}", fix=_FIX)
+        ctx.fail(f"'{key}' is {describe(items)}, expected a list", f"$.{key}", fix=_FIX)
     raw: list[tuple[Any, str]] = []
     total = 0
     for i, item in enumerate(items):
@@ -38,7 +37,7 @@ def library_elements(ctx: LoadContext, doc: dict[str, Any]) -> list[Element]:
                 ctx.fail(f"library item {what}", where, fix=_FIX)
         else:
             ctx.fail(
-                f"library item is a {type_name(item)}, expected an object",
+                f"library item is {describe(item)}, expected an object",
                 f"$.{key}[{i}]",
                 fix=_FIX,
             )

@@ -55,12 +55,16 @@ def is_finite_number(value: Any) -> bool:
     return False
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """``value`` as the object of "is …": "a string", "an object", "null", "a number too large"."""
     if isinstance(value, float) and not math.isfinite(value):
         return "not a finite number"
-    if type(value) is int:
+    if type(value) is int and not -_BIG < value < _BIG:
         return "a number too large"
-    return f"a {type_name(value)}"
+    if value is None:
+        return "null"
+    name = type_name(value)
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def validate_elements(ctx: LoadContext, elements: Any, path: str) -> list[Element]:
@@ -72,7 +76,7 @@ def validate_elements(ctx: LoadContext, elements: Any, path: str) -> list[Elemen
     if elements is None:
         return []
     if type(elements) is not list:
-        ctx.fail(f"'elements' is {_describe(elements)}, expected a list", path, fix=_FIX_EDIT)
+        ctx.fail(f"'elements' is {describe(elements)}, expected a list", path, fix=_FIX_EDIT)
     if len(elements) > ctx.limits.max_elements:
         ctx.fail(
             f"the drawing has {len(elements)} elements, over the limit of "
@@ -84,10 +88,14 @@ def validate_elements(ctx: LoadContext, elements: Any, path: str) -> list[Elemen
     unknown: dict[str, list[str]] = {}
     for i, element in enumerate(elements):
         if type(element) is not dict:
-            ctx.fail(f"element is {_describe(element)}, expected an object", f"{path}[{i}]")
+            ctx.fail(
+                f"element is {describe(element)}, expected an object",
+                f"{path}[{i}]",
+                fix=_FIX_EDIT,
+            )
         kind = element.get("type")
         if type(kind) is not str:
-            what = "has no type" if kind is None else f"type is {_describe(kind)}"
+            what = "has no type" if kind is None else f"type is {describe(kind)}"
             ctx.fail(f"element {what}, expected a string", f"{path}[{i}].type", fix=_FIX_EDIT)
         _check_element(ctx, element, f"{path}[{i}]")
         if kind in KNOWN_TYPES:
@@ -131,6 +139,12 @@ def _check_element(ctx: LoadContext, element: Element, where: str) -> None:
             check_nested(ctx, value, f"{where}.{key}")
         elif t is dict and value:
             check_nested(ctx, value, f"{where}.{key}")
+    text = element.get("text")
+    if text is not None and type(text) is not str:
+        _check_typed(ctx, "text", text, where)
+    points = element.get("points")
+    if points is not None and type(points) is not list:
+        _check_typed(ctx, "points", points, where)
 
 
 def _check_typed(ctx: LoadContext, key: str, value: Any, where: str) -> None:
@@ -143,14 +157,14 @@ def _check_typed(ctx: LoadContext, key: str, value: Any, where: str) -> None:
         ok, expected = value is None and key in NULLABLE_NUMBERS, "a number"
     if not ok:
         ctx.fail(
-            f"'{key}' is {_describe(value)}, expected {expected}", f"{where}.{key}", fix=_FIX_EDIT
+            f"'{key}' is {describe(value)}, expected {expected}", f"{where}.{key}", fix=_FIX_EDIT
         )
 
 
 def _check_points(ctx: LoadContext, points: Any, where: str) -> None:
     if type(points) is not list:
         ctx.fail(
-            f"'points' is {_describe(points)}, expected a list of [x, y] pairs",
+            f"'points' is {describe(points)}, expected a list of [x, y] pairs",
             where,
             fix=_FIX_EDIT,
         )
@@ -165,12 +179,12 @@ def _check_points(ctx: LoadContext, points: Any, where: str) -> None:
         pass
     for j, point in enumerate(points):
         if type(point) is not list or len(point) not in _POINT_LENGTHS:
-            shown = f"a list of {len(point)}" if type(point) is list else _describe(point)
+            shown = f"a list of {len(point)}" if type(point) is list else describe(point)
             ctx.fail(f"point is {shown}, expected [x, y]", f"{where}[{j}]", fix=_FIX_EDIT)
         for k, value in enumerate(point):
             if not is_finite_number(value):
                 ctx.fail(
-                    f"coordinate is {_describe(value)}, expected a finite number",
+                    f"coordinate is {describe(value)}, expected a finite number",
                     f"{where}[{j}][{k}]",
                     fix=_FIX_EDIT,
                 )
@@ -182,7 +196,11 @@ def check_nested(ctx: LoadContext, value: Any, where: str) -> None:
     while stack:
         node, at, depth = stack.pop()
         if depth > MAX_NESTING:
-            ctx.fail(f"nested more than {MAX_NESTING} levels deep", at, fix=_FIX_EDIT)
+            ctx.fail(
+                f"value is nested more than {MAX_NESTING} levels deep",
+                f"{where}{at[len(where) : len(where) + 30]}…",
+                fix=_FIX_EDIT,
+            )
         if type(node) is list:
             try:  # fast path for long lists of numbers (freedraw pressures)
                 kinds = set(map(type, node))
@@ -201,7 +219,7 @@ def check_nested(ctx: LoadContext, value: Any, where: str) -> None:
                 stack.append((item, fmt.format(at, key), depth + 1))
             elif (t is float or t is int) and not is_finite_number(item):
                 ctx.fail(
-                    f"value is {_describe(item)}, expected a finite number",
+                    f"value is {describe(item)}, expected a finite number",
                     fmt.format(at, key),
                     fix=_FIX_EDIT,
                 )
@@ -277,7 +295,7 @@ def normalise_files(
         m = _DATA_URL.match(url) if type(url) is str else None
         if m is None:
             if type(entry) is not dict:
-                why = f"is {_describe(entry)}, not a file object"
+                why = f"is {describe(entry)}, not a file object"
             elif type(url) is not str:
                 why = "has no dataURL"
             else:

@@ -330,6 +330,7 @@ def resolve_embedded_files(
         if element.get("type") == "image" and isinstance(fid, str) and not element.get("isDeleted"):
             users.setdefault(fid, []).append(str(element.get("id")))
     resolver = _Resolver(ctx)
+    cache: dict[Path, bytes] = {}
     for fid, ids in users.items():
         if fid in files or fid not in embedded:
             continue  # in the scene already, or reported as dangling later
@@ -343,13 +344,16 @@ def resolve_embedded_files(
             ctx.warn(f"{who}: {why}; drawn as a placeholder")
             warned.add(fid)
             continue
-        data = _read_image(ctx, path)
+        path = Path(os.path.normpath(path))
+        if path not in cache:
+            cache[path] = _read_image(ctx, path)
+            ctx.reads.append(path)  # also when it is no image: the placeholder depends on it
+        data = cache[path]
         mime = sniff_image_mime(data)
         if mime is None:
             ctx.warn(f"{who}: '{path}' is not an image file; drawn as a placeholder")
             warned.add(fid)
             continue
-        ctx.reads.append(path)
         files[fid] = {
             "mimeType": mime,
             "id": fid,

@@ -14,7 +14,7 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _CONSTANT = re.compile(r"(?<=[\[:,])\s*(-?Infinity|NaN)")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-MAX_DEPTH = 100
+_LONG_NUMBER = re.compile(r"\d{4000}")
 
 
 def read_source(ctx: LoadContext) -> bytes:
@@ -130,11 +130,14 @@ def parse_json(
         place = place_of(*line_col(text, m.start(1))) if m else None
         ctx.fail(f"{what}: {exc.token} is not a JSON number", place, fix="use a finite number")
     except json.JSONDecodeError as exc:
-        ctx.fail(f"{what}: {exc.msg}", place_of(exc.lineno, exc.colno), fix=fix)
+        msg = exc.msg[:-3] + " here" if exc.msg.endswith(" at") else exc.msg
+        ctx.fail(f"{what}: {msg}", place_of(exc.lineno, exc.colno), fix=fix)
     except RecursionError:
-        ctx.fail(f"{what}: nested too deeply for a drawing", fix=fix)
-    except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        ctx.fail(f"{what}: {exc}", fix=fix)
+        ctx.fail(f"{what}: nested too deeply for a drawing", "$", fix=fix)
+    except ValueError:  # an integer with more digits than Python converts
+        m = _LONG_NUMBER.search(text)
+        place = place_of(*line_col(text, m.start())) if m else None
+        ctx.fail(f"{what}: a number has thousands of digits", place, fix="use a plain number")
     if ("\\ud" in text or "\\uD" in text) and _ESCAPED_SURROGATE.search(text):
         value = fix_surrogates(value)
     return value
