@@ -38,13 +38,14 @@ class Job:
     kind: SourceKind
     options: Options
     plan: KindPlan
+    output_dir: str  # the output folder, repo-relative
     inputs: dict[str, str] = field(default_factory=dict)  # repo-relative path → content digest
     digest: str = ""
 
     @property
     def outputs(self) -> dict[str, str]:
         """Planned outputs: format or label → repo-relative path."""
-        return dict(self.plan.outputs)
+        return {label: f"{self.output_dir}/{name}" for label, name in self.plan.outputs.items()}
 
 
 @dataclass
@@ -133,9 +134,6 @@ def make_plan(
                 )
             options = config.options_for(source)
             kind_plan = kind.plan(path, output_prefix(config, path), options, config)
-            kind_plan.outputs = {
-                label: f"{config.output}/{name}" for label, name in kind_plan.outputs.items()
-            }
             for extra in kind_plan.inputs:
                 if not _inside(root_resolved, extra):
                     raise DiagramsError(
@@ -146,7 +144,7 @@ def make_plan(
         except DiagramsError as exc:
             problems.append((source, exc))
             continue
-        job = Job(source=source, path=path, kind=kind, options=options, plan=kind_plan)
+        job = Job(source, path, kind, options, kind_plan, config.output)
         compute_digest(job, config, lock.jobs.get(source), hasher, renderer)
         jobs.append(job)
     _check_collisions(jobs, config)
@@ -179,7 +177,7 @@ def compute_digest(
         renderer=renderer if job.plan.uses_renderer else None,
         options={
             **{k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(job.options).items()},
-            "outputs": sorted(job.plan.outputs.values()),
+            "outputs": sorted(job.outputs.values()),
         },
         inputs=inputs,
     )
