@@ -39,6 +39,8 @@ class LayeredLayout:
         self.centres: dict[tuple[str, int], tuple[float, float]] = {}  # (flow, across)
         self.flow_of: dict[str, float] = {}
         self.slots: dict[str, list[int | None]] = {}  # None = the ⋮ slot
+        self._pending: list[tuple[tuple[str, int], tuple[str, int]]] = []
+        self._links: list[tuple[tuple[str, int], tuple[str, int]]] = []
 
     # -- frame mapping -----------------------------------------------------------------
     def page(self, f: float, a: float) -> Point:
@@ -127,10 +129,7 @@ class LayeredLayout:
         # the cells do not exist yet (edges are behind them): bind after the cells are made
         self._pending.append((src, dst))
 
-    _pending: list[tuple[tuple[str, int], tuple[str, int]]]
-
     def _column_links(self) -> None:
-        self._links: list[tuple[tuple[str, int], tuple[str, int]]] = []
         for layer in self.net.layers:
             if not layer.recurrent:
                 continue
@@ -311,7 +310,6 @@ def draw_mark(
 
 def build_layers(spec: FigureSpec, builder: SceneBuilder) -> None:
     layout = LayeredLayout(spec, builder)
-    layout._pending = []
     layout.build()
     layout.bind_edges()
     if spec.layers is not None and spec.layers.legend:

@@ -6,7 +6,7 @@ Two kinds of spec, told apart by their top-level key:
 * ``blocks:`` — a block diagram in columns (like the Transformer's Figure 1).
 
 Every problem is reported as a :class:`SpecError` naming the file, the line and column, what
-is wrong and what is allowed. See ``docs/figures.md`` in this package's folder for the schema.
+is wrong and what is allowed. The schema is described in ``SPEC.md`` beside this file.
 """
 
 from __future__ import annotations
