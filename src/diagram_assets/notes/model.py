@@ -1,0 +1,140 @@
+"""The data the notes API takes and returns: outputs, options, links, changes, results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..errors import ConfigError, NotesError
+
+WIKILINK_MODES = ("keep", "markdown")
+
+
+@dataclass(frozen=True)
+class OutputSet:
+    """What one source produced, as the pipeline reports it (repo-relative POSIX paths).
+
+    ``outputs`` maps a format to a path (``{"svg": "attachments/FF.svg"}``; an animation has
+    ``{"gif": ...}``); ``frames`` maps a frame name to such a mapping when frames are exported.
+    """
+
+    source: str
+    outputs: Mapping[str, str]
+    frames: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LinkOptions:
+    """How links are written.
+
+    ``formats``: embeds point at the first of these formats the source has (else at any output
+    it has, e.g. a GIF). ``wikilinks``: ``"keep"`` rewrites ``![[x]]`` in place, ``"markdown"``
+    turns a rewritten embed into a Markdown image (``![[x|500]]`` → ``![|500](path)``).
+    ``rewrite_plain_links``: also rewrite plain (non-image) links to sources and outputs.
+    """
+
+    formats: tuple[str, ...] = ("svg", "png")
+    wikilinks: str = "keep"
+    rewrite_plain_links: bool = False
+
+    def __post_init__(self) -> None:
+        formats = self.formats
+        if isinstance(formats, str):
+            formats = (formats,)
+        formats = tuple(formats)
+        if not formats or not all(isinstance(f, str) and f for f in formats):
+            raise ConfigError(
+                f"link formats must be a non-empty list of format names, not {self.formats!r}",
+                fix='use e.g. formats = ["svg", "png"]',
+            )
+        object.__setattr__(self, "formats", formats)
+        if self.wikilinks not in WIKILINK_MODES:
+            raise ConfigError(
+                f"unknown wikilinks mode {self.wikilinks!r}",
+                fix='use "keep" (rewrite ![[x]] in place) or "markdown" (turn it into ![](x))',
+            )
+
+
+class LinkKind(StrEnum):
+    """The syntax a link is written in."""
+
+    IMAGE = "image"  # ![alt](target "title")
+    IMAGE_REF = "image_ref"  # ![alt][id] with [id]: target  (the span is the definition's)
+    LINK = "link"  # [text](target)
+    LINK_REF = "link_ref"  # [text][id] with [id]: target
+    EMBED = "embed"  # ![[target|500]]
+    WIKILINK = "wikilink"  # [[target|alias]]
+    HTML_IMG = "html_img"  # <img src="target">
+
+    @property
+    def is_image(self) -> bool:
+        return self in _IMAGE_KINDS
+
+    @property
+    def is_wikilink(self) -> bool:
+        return self in (LinkKind.EMBED, LinkKind.WIKILINK)
+
+
+_IMAGE_KINDS = frozenset({LinkKind.IMAGE, LinkKind.IMAGE_REF, LinkKind.EMBED, LinkKind.HTML_IMG})
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link or embed found outside code.
+
+    ``target`` is the target exactly as written (for a wikilink: the part before ``|``, with any
+    ``#fragment``); ``start``/``end`` are the byte offsets of those characters in the note's
+    bytes (a BOM counts). ``line``/``column`` (1-based, column in characters) say where the link
+    itself starts; for a reference-style link that is the use, while the span is in the
+    definition (``label`` names it). For a wikilink ``label`` holds the ``|alias`` part.
+    """
+
+    kind: LinkKind
+    target: str
+    start: int
+    end: int
+    line: int
+    column: int
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One rewritten link target: where, and the text before and after."""
+
+    line: int
+    old: str
+    new: str
+    start: int  # byte span of ``old`` in the original note
+    end: int
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.old} → {self.new}"
+
+
+@dataclass
+class NoteResult:
+    """What rewriting one note did (or, in a dry run, would do).
+
+    ``data`` is the note as read and ``new`` the rewritten bytes (``new == data`` when nothing
+    changes, and always when there are ``errors``: a note with an error is left unchanged).
+    ``warnings`` are one-line messages naming the note and line (missing files, frames that are
+    not exported); ``errors`` are NotesError (ambiguous wikilinks, unreadable notes).
+    """
+
+    note: str
+    data: bytes
+    new: bytes
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[NotesError] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.new != self.data
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors

@@ -1,0 +1,258 @@
+"""Deciding what one link should become: the rules of "point embeds at the current outputs".
+
+An image link (Markdown image, reference image, ``![[embed]]``, ``<img>``) whose target
+resolves to a *source* or to any *output* of a source is pointed at the source's preferred
+output (the first of ``LinkOptions.formats`` it has, else any output it has). Plain links are
+left alone unless ``rewrite_plain_links``. The new target keeps the link's style (relative,
+``/absolute``, vault path, bare name; ``<…>``; percent-encoding). A link that is already
+current is not touched at all, so rewriting is idempotent.
+
+Frames: ``#^frame=Name`` (or ``#^clippedframe=Name``) points at that frame's own output when
+the source exports frames, and the fragment is dropped (the frame image is the whole image).
+When the frame is not exported the link points at the whole image and the fragment is *kept*:
+SVG, PNG and GIF URLs carry a fragment harmlessly (viewers show the whole image), and keeping
+it lets a later build point the link at the frame once frames are exported. A warning says so.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..errors import NotesError
+from .model import LinkKind, LinkOptions
+from .resolve import LinkIndex, Managed, Resolved, norm_path
+from .targets import (
+    decode_html,
+    decode_markdown,
+    encode_html,
+    encode_markdown,
+    frame_name,
+    is_external,
+    needs_angle,
+)
+
+_SIZE = re.compile(r"\s*\d+(x\d+)?\s*")
+_WIKI_UNSAFE = frozenset("#|^[]")
+
+
+@dataclass(frozen=True)
+class Context:
+    note: str  # normalised repo-relative path of the note
+    index: LinkIndex
+    options: LinkOptions
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """What the planner needs to know about a link (found by the scanner or the prefilter)."""
+
+    kind: LinkKind
+    raw: str  # the target as written
+    form: str  # "md", "html" or "wiki"
+    quote: str = ""
+    alias: str = ""  # wikilink: raw text after the target, e.g. "|500"
+
+
+@dataclass
+class Plan:
+    """The outcome for one link: new text for its target (or whole link), a warning, an error."""
+
+    new: str | None = None
+    whole: bool = False  # ``new`` replaces the whole link (wikilink → Markdown image)
+    warning: str | None = None
+    error: NotesError | None = None
+
+    @property
+    def interesting(self) -> bool:
+        return self.new is not None or self.warning is not None or self.error is not None
+
+
+def warning(ctx: Context, line: int, what: str, fix: str | None = None) -> str:
+    """A one-line warning naming the note and the (1-based) line."""
+    return str(NotesError(what, file=ctx.note, place=f"line {line}", fix=fix))
+
+
+def plan_link(link: LinkRef, ctx: Context, line: int) -> Plan:
+    if link.form == "wiki":
+        return _plan_wikilink(link, ctx, line)
+    return _plan_url(link, ctx, line)
+
+
+def _preferred(mapping: Mapping[str, str], formats: tuple[str, ...]) -> str | None:
+    for fmt in formats:
+        path = mapping.get(fmt)
+        if isinstance(path, str) and path:
+            return norm_path(path)
+    for path in mapping.values():
+        if isinstance(path, str) and path:
+            return norm_path(path)
+    return None
+
+
+def _desired(
+    managed: Managed, fragment: str, ctx: Context, line: int
+) -> tuple[str | None, bool, str | None]:
+    """The path a link to ``managed`` should point at, whether to keep its fragment, a warning."""
+    out = managed.outputs
+    formats = ctx.options.formats
+    if managed.frame is not None:
+        return _preferred(out.frames.get(managed.frame, {}), formats), True, None
+    frame = frame_name(fragment)
+    if frame is None:
+        return _preferred(out.outputs, formats), True, None
+    if frame in out.frames:
+        return _preferred(out.frames[frame], formats), False, None
+    note = warning(
+        ctx,
+        line,
+        f"frame {frame!r} of {out.source} is not exported: the link shows the whole drawing",
+        "export the drawing's frames to embed just this frame",
+    )
+    return _preferred(out.outputs, formats), True, note
+
+
+def _ambiguous(ctx: Context, line: int, column_text: str, res: Resolved) -> NotesError:
+    listed = ", ".join(res.candidates)
+    return NotesError(
+        f"{column_text} is ambiguous: it matches {listed}",
+        file=ctx.note,
+        place=f"line {line}",
+        fix=f"write the vault path, e.g. {res.candidates[0]}",
+    )
+
+
+# -- Markdown and HTML links ----------------------------------------------------------------
+
+
+def _plan_url(link: LinkRef, ctx: Context, line: int) -> Plan:
+    target = decode_html(link.raw) if link.form == "html" else decode_markdown(link.raw)
+    path = target.path
+    if not path or is_external(path):
+        return Plan()
+    res = ctx.index.resolve_markdown(path, ctx.note)
+    if res.style == "outside":
+        return Plan()
+    if res.ambiguous:
+        if link.kind.is_image and any(c in ctx.index.managed for c in res.candidates):
+            return Plan(error=_ambiguous(ctx, line, link.raw, res))
+        return Plan(
+            warning=warning(
+                ctx,
+                line,
+                f"{link.raw} is not found next to the note, and its name matches "
+                f"{', '.join(res.candidates)}",
+                "write the path relative to the note",
+            )
+        )
+    if res.path is None:
+        what = "image" if link.kind.is_image else "link"
+        return Plan(
+            warning=warning(ctx, line, f"{what} target not found: {link.raw}", "fix the path")
+        )
+    managed = ctx.index.managed.get(res.path)
+    if managed is None or not (link.kind.is_image or ctx.options.rewrite_plain_links):
+        return Plan()
+    desired, keep_fragment, note = _desired(managed, target.fragment, ctx, line)
+    if desired is None or (desired == res.path and (keep_fragment or not target.fragment)):
+        return Plan(warning=note)
+    written = _written_path(desired, res, ctx, path)
+    suffix = target.suffix if keep_fragment else target.suffix_without_fragment()
+    if link.form == "html":
+        new = encode_html(written, target, link.quote, suffix)
+    else:
+        new = encode_markdown(written, target, suffix)
+    return Plan(new=new if new != link.raw else None, warning=note)
+
+
+def _written_path(desired: str, res: Resolved, ctx: Context, original: str) -> str:
+    """``desired`` written the way the original link was (relative, absolute, vault, name)."""
+    if res.style == "absolute":
+        return "/" + desired
+    if res.style == "vault":
+        return desired
+    if res.style == "name":
+        return ctx.index.shortest_name(desired)
+    rel = posixpath.relpath(desired, posixpath.dirname(ctx.note) or ".")
+    if original.startswith("./") and not rel.startswith("../"):
+        rel = "./" + rel
+    return rel
+
+
+# -- wikilinks ------------------------------------------------------------------------------
+
+
+def _plan_wikilink(link: LinkRef, ctx: Context, line: int) -> Plan:
+    raw = link.raw
+    path, _, fragment = raw.partition("#")
+    if not path.strip():
+        return Plan()  # a link into the note itself
+    embed = link.kind is LinkKind.EMBED
+    rewrite = embed or ctx.options.rewrite_plain_links
+    res = ctx.index.resolve_wikilink(path, ctx.note)
+    if res.style == "outside":
+        return Plan()
+    if res.ambiguous:
+        if embed or (rewrite and any(c in ctx.index.managed for c in res.candidates)):
+            shown = ("![[" if embed else "[[") + raw + "]]"
+            return Plan(error=_ambiguous(ctx, line, shown, res))
+        return Plan()
+    if res.path is None:
+        if not embed:
+            return Plan()  # Obsidian's unresolved links are placeholders for notes to write
+        return Plan(
+            warning=warning(ctx, line, f"embedded file not found: ![[{raw}]]", "fix the name")
+        )
+    managed = ctx.index.managed.get(res.path)
+    if managed is None or not rewrite:
+        return Plan()
+    desired, keep_fragment, note = _desired(managed, fragment, ctx, line)
+    if desired is None:
+        return Plan(warning=note)
+    if embed and ctx.options.wikilinks == "markdown":
+        return Plan(
+            new=_markdown_image(desired, fragment, keep_fragment, link, ctx),
+            whole=True,
+            warning=note,
+        )
+    if desired == res.path and (keep_fragment or not fragment):
+        return Plan(warning=note)
+    written = ctx.index.shortest_wikilink(desired)
+    if any(ch in _WIKI_UNSAFE for ch in written):
+        return Plan(
+            warning=warning(
+                ctx,
+                line,
+                f"cannot point ![[{raw}]] at {desired}: a wikilink cannot hold '#|^[]'",
+                'rename the output, or set wikilinks = "markdown"',
+            )
+        )
+    if keep_fragment and fragment:
+        written += "#" + fragment
+    return Plan(new=written if written != raw else None, warning=note)
+
+
+def _markdown_image(
+    desired: str, fragment: str, keep_fragment: bool, link: LinkRef, ctx: Context
+) -> str:
+    """``![[x|500]]`` as a Markdown image: ``![|500](path)``; an alias becomes the alt text."""
+    alias = link.alias
+    separator = "\\|" if alias.startswith("\\|") else "|"
+    text = alias[len(separator) :] if alias else ""
+    if not alias:
+        alt = ""
+    elif _SIZE.fullmatch(text):
+        alt = separator + text.strip()
+    else:
+        alt = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    rel = posixpath.relpath(desired, posixpath.dirname(ctx.note) or ".")
+    like = decode_markdown("x")
+    suffix = "#" + fragment if keep_fragment and fragment else ""
+    dest = encode_markdown(rel, like)
+    if suffix:
+        dest = f"<{dest[1:-1]}{suffix}>" if dest.startswith("<") else dest + suffix
+        if not dest.startswith("<") and needs_angle(suffix):
+            dest = f"<{dest}>"
+    return f"![{alt}]({dest})"
