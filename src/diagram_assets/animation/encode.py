@@ -32,7 +32,7 @@ import shutil
 import struct
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
@@ -108,6 +108,18 @@ class _Plan:
     must: np.ndarray  # bool inside rect: pixels whose value has to be written
     delay_ms: int
     disposal: int = 1
+    uniq: np.ndarray = field(init=False)  # the distinct keys inside rect, sorted
+    inverse: np.ndarray = field(init=False)  # keys == uniq[inverse]
+
+    def __post_init__(self) -> None:
+        uniq, inverse = np.unique(self.keys, return_inverse=True)
+        self.uniq = uniq
+        self.inverse = inverse.reshape(self.keys.shape)
+
+    def colours(self, shown: np.ndarray) -> np.ndarray:
+        """The distinct opaque keys among the pixels where ``shown`` is true, sorted."""
+        present = np.bincount(self.inverse[shown], minlength=len(self.uniq)) > 0
+        return self.uniq[present & (self.uniq != 0)]
 
 
 def _merge_identical(keys: list[np.ndarray], durations: list[int]) -> list[tuple[int, int]]:
@@ -197,11 +209,19 @@ class _Table:
         pos = np.minimum(np.searchsorted(self._sorted, colours), len(self._sorted) - 1)
         return bool((self._sorted[pos] == colours).all())
 
-    def indices(self, keys: np.ndarray, free: np.ndarray) -> np.ndarray:
-        pos = np.minimum(np.searchsorted(self._sorted, keys), max(0, len(self._sorted) - 1))
-        idx = self._slot[pos] if len(self._slot) else np.zeros(keys.shape, np.int32)
+    def slots(self, keys: np.ndarray) -> np.ndarray:
+        """Table index of each key (keys the table lacks get the transparent slot, or 0)."""
+        if len(self._sorted) == 0:
+            return np.full(keys.shape, self.transparent or 0, np.int32)
+        pos = np.minimum(np.searchsorted(self._sorted, keys), len(self._sorted) - 1)
+        found = self._sorted[pos] == keys
+        return np.where(found, self._slot[pos], self.transparent or 0).astype(np.int32)
+
+    def indices(self, plan: _Plan, hidden: np.ndarray) -> np.ndarray:
+        """The frame as table indices; ``hidden`` pixels (and transparent ones) transparent."""
+        idx = self.slots(plan.uniq)[plan.inverse]
         if self.transparent is not None:
-            idx = np.where(free | (keys == 0), self.transparent, idx)
+            idx[hidden | (plan.keys == 0)] = self.transparent
         return idx
 
     def to_bytes(self) -> bytes:
@@ -331,14 +351,14 @@ def _local_blocks(
     colours, so no exact table exists; then the quantised block is the only one).
     """
     k = plan.keys
-    has_clear = bool((k == 0).any())
+    has_clear = bool(plan.uniq[0] == 0)
     blocks: list[_Block] = []
     for hidden in variants:
-        colours = np.unique(k[~hidden & (k != 0)])
+        colours = plan.colours(~hidden)
         needs_t = has_clear or bool(hidden.any())
         if len(colours) + (1 if needs_t else 0) <= 256:
             table = _Table(colours, len(colours) if needs_t else None)
-            code_size, data = _lzw(table.indices(k, hidden))
+            code_size, data = _lzw(table.indices(plan, hidden))
             blocks.append(_Block(table.to_bytes(), code_size, data, table.transparent))
     if blocks:
         return blocks, False
@@ -351,11 +371,10 @@ def _local_blocks(
 
 def _global_blocks(plan: _Plan, variants: list[np.ndarray], table: _Table) -> list[_Block]:
     """Encodings of a frame with the global table, for the variants whose colours it has."""
-    k = plan.keys
     blocks = []
     for hidden in variants:
-        if table.covers(np.unique(k[~hidden & (k != 0)])):
-            code_size, data = _lzw(table.indices(k, hidden))
+        if table.covers(plan.colours(~hidden)):
+            code_size, data = _lzw(table.indices(plan, hidden))
             blocks.append(_Block(None, code_size, data, table.transparent))
     return blocks
 
@@ -401,8 +420,9 @@ def _global_orders(plans: list[_Plan], colours: np.ndarray) -> list[_Table]:
     frame_sets: list[tuple[int, set[int]]] = []
     usage: dict[int, int] = {}
     for j, plan in enumerate(plans):
-        drawn = plan.keys if j == 0 else plan.keys[plan.must]
-        uniq, counts = np.unique(drawn, return_counts=True)
+        shown = plan.inverse if j == 0 else plan.inverse[plan.must]
+        counts = np.bincount(shown.reshape(-1), minlength=len(plan.uniq))
+        uniq, counts = plan.uniq[counts > 0], counts[counts > 0]
         colour_set = set(uniq.tolist())
         if j > 0:
             colour_set.add(0)  # unchanged pixels: the transparent slot
@@ -477,8 +497,8 @@ def encode_gif_report(
     height, width = keys[0].shape
 
     # Every colour that is ever drawn: the first frame's and each later frame's new pixels.
-    drawn = [np.unique(plans[0].keys)]
-    drawn += [np.unique(p.keys[p.must]) for p in plans[1:]]
+    drawn = [plans[0].uniq]
+    drawn += [p.colours(p.must) for p in plans[1:]]
     every = np.unique(np.concatenate(drawn))
     every = every[every != 0]
     tables: list[_Table | None] = [None]

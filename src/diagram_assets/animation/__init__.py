@@ -1,0 +1,58 @@
+"""Animated GIFs (and WebP/APNG) from frame sequences: image files, the frames of an
+Excalidraw drawing, or the steps of a figure spec.
+
+A spec (``*.anim.yaml``, or a ``.yaml`` in an ``animations/`` folder; schema in
+:mod:`diagram_assets.animation.spec`) names the frames and timing. The GIF encoder
+(:mod:`.encode`) is tuned for flat diagram art: one palette when the whole animation fits in
+255 colours (then the GIF is pixel-exact), compact per-frame palettes otherwise, only the
+changed rectangle of each frame, unchanged pixels transparent where that compresses better.
+
+Public API::
+
+    is_animation_spec(path) -> bool
+    load_animation_spec(path, *, root=None) -> AnimationSpec
+    animation_inputs(spec) -> list[Path]
+    animation_outputs(spec) -> list[str]
+    build_animation(spec, renderer_factory, *, on_warning=None) -> AnimationResult
+    encode_gif(frames, durations_ms, *, loop=0, dither=False, gifsicle=False) -> bytes
+    ANIMATION_VERSION
+"""
+
+from __future__ import annotations
+
+from .build import (
+    ANIMATION_VERSION,
+    AnimationResult,
+    animation_inputs,
+    animation_outputs,
+    build_animation,
+    uses_renderer,
+)
+from .encode import (
+    GifEncoding,
+    encode_apng,
+    encode_gif,
+    encode_gif_report,
+    encode_webp,
+    gifsicle_available,
+)
+from .spec import AnimationSpec, is_animation_spec, load_animation_spec, spec_stem
+
+__all__ = [
+    "ANIMATION_VERSION",
+    "AnimationResult",
+    "AnimationSpec",
+    "GifEncoding",
+    "animation_inputs",
+    "animation_outputs",
+    "build_animation",
+    "encode_apng",
+    "encode_gif",
+    "encode_gif_report",
+    "encode_webp",
+    "gifsicle_available",
+    "is_animation_spec",
+    "load_animation_spec",
+    "spec_stem",
+    "uses_renderer",
+]

@@ -1,0 +1,153 @@
+"""Build an animation spec: gather frames, compose, time and encode them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import DiagramsError
+from .compose import fit_canvas, frame_durations, has_soft_alpha
+from .encode import encode_apng, encode_gif_report, encode_webp, plays_to_gif_loop
+from .frames import (
+    WHITE,
+    RendererFactory,
+    drawing_frames,
+    figure_frames,
+    image_files,
+    image_frames,
+)
+from .spec import AnimationSpec
+
+# Bump when the same spec and inputs would give different output bytes (it goes in digests).
+ANIMATION_VERSION = "anim-1"
+
+EXTENSIONS = {"gif": ".gif", "webp": ".webp", "apng": ".apng"}
+
+
+class AnimationResult(dict[str, bytes]):
+    """Output file name → bytes, plus what the user should hear about the build."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.warnings: list[str] = []
+        self.frames: int = 0  # frames in the animation (before identical ones are merged)
+        self.gif_frames: int | None = None  # frames written in the GIF
+        self.lossless: bool = True  # the GIF shows the source pixels exactly
+        self.uses_renderer: bool = False
+
+
+def animation_outputs(spec: AnimationSpec) -> list[str]:
+    """Output file names, e.g. ``["Transformer执行.gif"]`` (``formats`` order)."""
+    return [spec.name + EXTENSIONS[fmt] for fmt in spec.formats]
+
+
+def animation_inputs(spec: AnimationSpec) -> list[Path]:
+    """Every file building reads besides the spec: frame images, the drawing (and files it
+    embeds), or the figure spec (and specs it includes). Nothing is rendered.
+
+    Raises SpecError when an ``images:`` pattern matches nothing or names a missing file (the
+    build would fail the same way). A drawing or figure that cannot be loaded is listed alone:
+    its error is reported when building.
+    """
+    if spec.kind == "images":
+        seen: dict[Path, None] = {}
+        for f in image_files(spec):
+            seen.setdefault(f.path, None)
+        return list(seen)
+    assert spec.source is not None
+    inputs = [spec.source]
+    try:
+        if spec.kind == "drawing":
+            from ..scene import load_scene
+
+            inputs += load_scene(spec.source, root=spec.root).reads
+        else:
+            from ..figures import load_figure_spec
+
+            inputs += list(getattr(load_figure_spec(spec.source), "reads", []))
+    except DiagramsError:
+        pass
+    return list(dict.fromkeys(inputs))
+
+
+def uses_renderer(spec: AnimationSpec) -> bool:
+    """Whether building needs the browser (drawings and figures do; image files never)."""
+    return spec.kind != "images"
+
+
+def build_animation(
+    spec: AnimationSpec,
+    renderer_factory: RendererFactory | None,
+    *,
+    on_warning: Callable[[str], None] | None = None,
+) -> AnimationResult:
+    """Build every output of ``spec``: file name → bytes (see :class:`AnimationResult`).
+
+    Frame sources that need the browser call ``renderer_factory()`` once (it is not closed
+    here: its owner closes it); image files never call it. Warnings (rounded durations,
+    reduced colours, SVG fonts, …) are on ``result.warnings`` and passed to ``on_warning``.
+    Raises a DiagramsError (SpecError, SceneError, RenderError) for a spec that cannot be built.
+    """
+    result = AnimationResult()
+
+    def warn(message: str) -> None:
+        result.warnings.append(message)
+        if on_warning is not None:
+            on_warning(message)
+
+    for message in spec.warnings:
+        warn(message)
+    if spec.kind == "images":
+        frames = image_frames(spec, warn)
+        background = WHITE
+    elif spec.kind == "drawing":
+        result.uses_renderer = True
+        frames, background = drawing_frames(spec, renderer_factory, warn)
+    else:
+        result.uses_renderer = True
+        frames, background = figure_frames(spec, renderer_factory, warn)
+    if spec.background is not None:
+        background = spec.background
+    durations = frame_durations(spec, frames)
+    images = fit_canvas(spec, frames, background)
+    result.frames = len(images)
+    if "gif" in spec.formats:
+        if background[3] < 255 and has_soft_alpha(images):
+            warn(
+                f"{spec.path}: GIF pixels are either transparent or opaque: soft edges over the "
+                "transparent background become hard (WebP and APNG keep them)"
+            )
+        encoded = encode_gif_report(
+            images,
+            durations,
+            loop=plays_to_gif_loop(spec.plays),
+            dither=spec.dither,
+            gifsicle=spec.gifsicle,
+        )
+        result.gif_frames = encoded.frames_written
+        result.lossless = encoded.lossless
+        if not encoded.lossless:
+            labels = [frames[i].label for i in encoded.quantized_frames]
+            shown = ", ".join(f"`{x}`" for x in labels[:5]) + (" …" if len(labels) > 5 else "")
+            warn(
+                f"{spec.path}: {len(labels)} of {len(images)} frames have more than 255 colours "
+                f"in what changes and were reduced for the GIF ({shown}); "
+                "WebP and APNG are lossless"
+            )
+        if encoded.clamped_delays:
+            warn(f"{spec.path}: a frame held longer than 655 s was cut to 655 s in the GIF")
+        if spec.gifsicle:
+            from .encode import gifsicle_available
+
+            if not gifsicle_available():
+                warn(f"{spec.path}: gifsicle: true, but gifsicle is not installed; skipped")
+        result[spec.name + EXTENSIONS["gif"]] = encoded.data
+    if "webp" in spec.formats:
+        result[spec.name + EXTENSIONS["webp"]] = encode_webp(images, durations, plays=spec.plays)
+    if "apng" in spec.formats:
+        result[spec.name + EXTENSIONS["apng"]] = encode_apng(images, durations, plays=spec.plays)
+    # keep the order of `formats`
+    ordered = {name: result[name] for name in animation_outputs(spec)}
+    result.clear()
+    result.update(ordered)
+    return result
