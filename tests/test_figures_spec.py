@@ -301,3 +301,18 @@ def test_structured_garbage_gives_a_spec_or_a_spec_error(kind, value):
         parse_figure(parse_yaml(text.encode(), path), path)
     except SpecError as exc:
         assert str(exc).startswith("fuzz.figure.yaml")
+
+
+def test_step_reference_to_an_undrawn_cell_is_refused(tmp_path):
+    path = write(
+        tmp_path,
+        "layers:\n  - {id: a, cells: input, size: 20}\nsteps:\n  - highlight: ['a[3]', 'a[9]']\n",
+    )
+    with pytest.raises(SpecError, match=r"line 4, column 25: `a\[9\]` is not drawn"):
+        load_figure_spec(path)
+    ok = write(
+        tmp_path,
+        "layers:\n  - {id: a, cells: input, size: 20}\nsteps:\n  - highlight: ['a[3]', 'a[20]']\n",
+        "ok.figure.yaml",
+    )
+    assert [str(r) for r in load_figure_spec(ok).steps[0].highlight] == ["a[3]", "a[20]"]

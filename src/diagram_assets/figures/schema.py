@@ -542,11 +542,15 @@ def parse_figure(root: Node, path: Path, reads: list[Path] | None = None) -> Fig
     layers = _parse_layers(top) if kind == "layers" else None
     blocks = _parse_blocks(top) if kind == "blocks" else None
     known = _known_refs(layers, blocks)
+    drawn = {la.id: la for la in layers.layers} if layers is not None else {}
     hidden_node = top.get("hidden")
     hidden = as_refs(hidden_node, "`hidden`") if hidden_node is not None else []
     for ref in hidden:
         _check_ref(ref, known, "`hidden`")
     steps = [_parse_step(n, i, known) for i, n in enumerate(top.items("steps"), start=1)]
+    for ref in hidden + [r for st in steps for r in st.show + st.hide + st.highlight]:
+        if ref.index is not None and ref.target in drawn:
+            _check_cell(ref, drawn[ref.target])
     return FigureSpec(
         path=path,
         name=name.strip(),
