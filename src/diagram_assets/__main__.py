@@ -1,0 +1,5 @@
+"""`python -m diagram_assets` runs the `diagrams` command."""
+
+from .cli import main
+
+main()
