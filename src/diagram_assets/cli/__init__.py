@@ -8,6 +8,6 @@ from __future__ import annotations
 from .base import main
 
 # Importing the command modules registers their commands on ``main``.
-from . import build_cmd, render_cmd  # noqa: F401  isort: skip
+from . import build_cmd, figure_cmd, render_cmd  # noqa: F401  isort: skip
 
 __all__ = ["main"]

@@ -2,7 +2,7 @@
 
 from .build import BuildSummary, JobOutcome, Reporter, build
 from .check import CheckReport, check
-from .kinds import KindPlan, KindResult, RunContext, SourceKind, register_kind
+from .kinds import KindPlan, KindResult, RunContext, SourceKind, all_kinds
 from .lockfile import LockEntry, LockFile
 from .plan import Job, Plan, make_plan
 from .status import Problem
@@ -21,8 +21,8 @@ __all__ = [
     "Reporter",
     "RunContext",
     "SourceKind",
+    "all_kinds",
     "build",
     "check",
     "make_plan",
-    "register_kind",
 ]

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Protocol
 
 from ..config import Config, Options
-from ..errors import DiagramsError
 from ..render import Renderer, RenderOptions
 from ..render.naming import image_stems
 from ..scene.model import Scene
@@ -142,7 +141,7 @@ class DrawingKind:
             max_elements=ctx.config.max_elements,
         )
         scene = load_scene(path, root=ctx.config.root, limits=limits)
-        prefix = _prefix_of(plan)
+        prefix = output_prefix_of(plan)
         files, missing = render_files(
             drawing_stem(path), prefix, ctx.renderer(), scene, render_options(options)
         )
@@ -155,30 +154,15 @@ class DrawingKind:
         return KindResult(files=files, inputs=list(scene.reads), warnings=warnings)
 
 
-def _prefix_of(plan: KindPlan) -> str:
+def output_prefix_of(plan: KindPlan) -> str:
     """The folder part of the planned outputs (``sub/dir/`` in the mirror layout, else empty)."""
     first = next(iter(plan.outputs.values()), "")
     return first.rsplit("/", 1)[0] + "/" if "/" in first else ""
 
 
 def all_kinds() -> list[SourceKind]:
-    """Every kind this installation can build, in the order they are asked to claim a file
-    (animation and figure specs before drawings; specs are YAML, drawings are not)."""
-    kinds: list[SourceKind] = []
-    for factory in _OPTIONAL_KINDS:
-        kind = factory()
-        if kind is not None:
-            kinds.append(kind)
-    kinds.append(DrawingKind())
-    return kinds
+    """Every kind the pipeline builds, in the order they are asked to claim a file
+    (animation and figure specs before drawings)."""
+    from .figure_kind import FigureKind
 
-
-_OPTIONAL_KINDS: list[Callable[[], SourceKind | None]] = []
-
-
-def register_kind(factory: Callable[[], SourceKind | None]) -> None:
-    _OPTIONAL_KINDS.append(factory)
-
-
-class KindError(DiagramsError):
-    """A source that cannot be planned."""
+    return [FigureKind(), DrawingKind()]

@@ -1,0 +1,42 @@
+"""Figure specs (YAML → Excalidraw scene → SVG/PNG) as a source kind of the pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import Config, Options
+from .kinds import KindPlan, KindResult, RunContext, output_prefix_of, render_files, render_options
+
+
+class FigureKind:
+    name = "figure"
+
+    def version(self) -> str:
+        from ..figures import FIGURES_VERSION
+
+        return f"figure-{FIGURES_VERSION}"
+
+    def claims(self, path: Path) -> bool:
+        from ..figures import is_figure_spec
+
+        return is_figure_spec(path)
+
+    def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
+        from ..figures import load_figure_spec
+
+        spec = load_figure_spec(path)
+        outputs = {fmt: f"{prefix}{spec.name}.{fmt}" for fmt in options.formats}
+        if options.excalidraw:
+            outputs["excalidraw"] = f"{prefix}{spec.name}.excalidraw"
+        return KindPlan(outputs=outputs, inputs=list(spec.reads))
+
+    def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult:
+        from ..figures import build_figure, load_figure_spec
+
+        spec = load_figure_spec(path)
+        scene = build_figure(spec)
+        prefix = output_prefix_of(plan)
+        files, _ = render_files(spec.name, prefix, ctx.renderer(), scene, render_options(options))
+        if options.excalidraw:
+            files[f"{prefix}{spec.name}.excalidraw"] = scene.dumps().encode("utf-8")
+        return KindResult(files=files, inputs=list(scene.reads), warnings=list(scene.warnings))
