@@ -2,8 +2,8 @@
 against a bare ``json.loads`` of its text (the floor any loader pays).
 
 Usage: .venv/bin/python bench/load.py [CORPUS_DIR] [--repeat N]
-Each file is loaded N times (default 5) and the best time is kept, so other load on the
-machine disturbs the numbers less.
+Each file is loaded N times (default 5) and the best CPU time of this process is kept, so
+other work on the machine disturbs the numbers less.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ DEFAULT_CORPUS = Path(os.environ.get("DIAGRAMS_CORPUS", "/work/shared/corpus"))
 def best_of(n: int, func) -> float:
     best = float("inf")
     for _ in range(n):
-        start = time.perf_counter()
+        start = time.process_time()
         func()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import shutil
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,41 @@ def test_many_more_mutations(fuzz_dir: Path, case: tuple[str, bytes]) -> None:
 )
 def test_random_bytes_give_a_scene_error(fuzz_dir: Path, data: bytes, name: str) -> None:
     check_one(fuzz_dir, name, data)
+
+
+@pytest.fixture(scope="module")
+def fuzz_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    vault = tmp_path_factory.mktemp("vault")
+    shutil.copytree(FIXTURES / "vault", vault, dirs_exist_ok=True)
+    return vault
+
+
+NOTE = (FIXTURES / "vault" / "Excalidraw" / "linked.excalidraw.md").read_bytes()
+LINK_BITS = [b"/", b"..", b"|", b"#", b"[[", b"]]", b"(", b")", b"%00", b"%2F", b"\x00", b"a" * 300]
+
+
+@given(case=st.data())
+@settings(
+    max_examples=300,
+    deadline=2000,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_mutated_embedded_files_section(fuzz_vault: Path, case: st.DataObject) -> None:
+    """Mutated links (odd names, paths, schemes) never escape as other errors."""
+    head, _, rest = NOTE.partition(b"## Embedded Files")
+    section, _, tail = rest.partition(b"%%")
+    data = bytearray(section)
+    for _ in range(case.draw(st.integers(1, 3))):
+        at = case.draw(st.integers(0, len(data)))
+        data[at:at] = case.draw(
+            st.sampled_from(LINK_BITS) | st.text(max_size=6).map(lambda t: t.encode("utf-8"))
+        )
+    path = fuzz_vault / "Excalidraw" / "fuzzed.excalidraw.md"
+    path.write_bytes(head + b"## Embedded Files" + bytes(data) + b"%%" + tail)
+    try:
+        scene = load_scene(path, root=fuzz_vault, limits=LIMITS)
+    except SceneError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert all(f["dataURL"].startswith("data:image/") for f in scene.files.values())
+    assert all(p.is_file() for p in scene.reads)

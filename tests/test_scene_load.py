@@ -328,6 +328,15 @@ def test_default_root_is_the_drawings_folder(tmp_path: Path) -> None:
     )
 
 
+def test_a_link_the_file_system_cannot_look_up_is_a_warning(tmp_path: Path) -> None:
+    shutil.copytree(VAULT, tmp_path / "vault")
+    note = tmp_path / "vault" / "Excalidraw" / "linked.excalidraw.md"
+    note.write_text(note.read_text().replace("[[beside.gif]]", "[[" + "a" * 300 + ".gif]]"))
+    scene = load_scene(note, root=tmp_path / "vault")
+    (warning,) = [w for w in scene.warnings if "img-beside" in w]
+    assert "cannot be looked up (File name too long)" in warning and len(warning) < 400
+
+
 def test_embedded_images_count_against_the_decompressed_limit() -> None:
     from diagram_assets.errors import SceneError
 

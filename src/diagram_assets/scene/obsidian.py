@@ -339,7 +339,11 @@ def resolve_embedded_files(
         target, why = _link_target(link)
         path = None
         if target is not None:
-            path, why = resolver.find(target)
+            try:
+                path, why = resolver.find(target)
+            except (OSError, ValueError) as exc:  # a name the file system cannot look up
+                reason = getattr(exc, "strerror", None) or type(exc).__name__
+                path, why = None, f"'{_short(target)}' cannot be looked up ({reason})"
         if path is None:
             ctx.warn(f"{who}: {why}; drawn as a placeholder")
             warned.add(fid)
