@@ -203,7 +203,8 @@ def _span(
 ) -> tuple[int, int] | None:
     """Map a content span to the original text; None unless it holds exactly ``expect``.
 
-    A ``whole`` link may differ by the backslashes a table cell drops before ``|``.
+    A ``whole`` link may differ in line endings and in the backslashes a table cell drops
+    before ``|``.
     """
     if end <= start:
         first = mapper(start)
@@ -216,9 +217,14 @@ def _span(
         return None
     a, b = nt.to_text(first), nt.to_text(last) + 1
     found = nt.text[a:b]
-    if found != expect and not (whole and found.replace("\\|", "|") == expect):
+    if found != expect and not (whole and _loose(found) == expect):
         return None
     return a, b
+
+
+def _loose(text: str) -> str:
+    """A whole link as the parser sees it: ``\\n`` line endings, no backslash before ``|``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\\|", "|")
 
 
 # -- inline links ---------------------------------------------------------------------------
@@ -319,7 +325,7 @@ def _md_link(
         while pos < end and content[pos] in " \t\n":
             pos += 1
         result = parseLinkDestination(content, pos, end)
-        if not result.ok or result.pos <= pos:
+        if not result.ok or not result.str:
             return  # an empty or invalid destination: nothing to rewrite
         raw = content[pos : result.pos]
         span = _span(nt, mapper, pos, result.pos, raw)
@@ -438,7 +444,7 @@ def _definition(nt: NoteText, pieces: list[tuple[int, int]]) -> tuple[str, tuple
     while pos < n and text[pos] in " \t\n":
         pos += 1
     result = parseLinkDestination(text, pos, n)
-    if not result.ok or result.pos <= pos or result.pos > len(offsets):
+    if not result.ok or not result.str or result.pos > len(offsets):
         return None
     first, last = offsets[pos], offsets[result.pos - 1]
     a, b = nt.to_text(first), nt.to_text(last) + 1

@@ -1,0 +1,175 @@
+"""Properties over generated notes: idempotence, only targets change, never crashes."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from diagram_assets.errors import NotesError
+from diagram_assets.notes import LinkOptions, NoteResult, find_links, rewrite_note
+from diagram_assets.notes.plan import Context
+from diagram_assets.notes.resolve import norm_path
+from diagram_assets.notes.rewrite import _any_interesting, _rewrite
+from diagram_assets.notes.text import NoteText
+from test_notes_support import OUTPUTS, VAULT
+
+NOTE = "notes/llm.md"
+
+LINKS = [
+    "![a](../attachments/FF.png)",
+    '![b](<../attachments/my diagram.png> "t")',
+    "![c](../attachments/Transformer%E6%9E%B6%E6%9E%84.png)",
+    "![d](../diagrams/figures/FF.yaml)",
+    "![](/attachments/proto.png)",
+    "![](FF.png)",
+    "![[proto.excalidraw|500]]",
+    "![[board.excalidraw#^frame=Intro]]",
+    "![[board.excalidraw#^frame=Nope]]",
+    "![[Transformer架构.png|图]]",
+    "[open](../attachments/proto.excalidraw)",
+    '<img src="../attachments/FF.png" width=3>',
+    "![r][ref]",
+    "\n\n[ref]: ../attachments/FF.png\n\n",
+    "![](missing.png)",
+    "![[dup.excalidraw]]",
+    "[![](../attachments/FF.png)](https://x.org)",
+    "![](../attachments/FF.svg)",
+]
+SYNTAX = [
+    "\n",
+    "\r\n",
+    "\r",
+    "\n\n",
+    "    ",
+    "\t",
+    "> ",
+    "- ",
+    "1. ",
+    "# ",
+    "```\n",
+    "~~~",
+    "`",
+    "``",
+    "$",
+    "$$",
+    "$$\n",
+    "%%",
+    "%%\n",
+    "<!--",
+    "-->",
+    "---\n",
+    "| a | b |\n|---|---|\n",
+    "|",
+    "\\|",
+    "\\",
+    "[",
+    "]",
+    "(",
+    ")",
+    "<",
+    ">",
+    "!",
+    "[[",
+    "]]",
+    "#",
+    "^",
+    "*",
+    "_",
+    "&amp;",
+    '"',
+    "'",
+    "<div>\n",
+    "</div>",
+    "<pre>",
+    "</pre>",
+    "[^1]: ",
+    "text",
+    "图",
+    " ",
+    "\u3000",
+    "\ufeff",
+]
+pieces = st.one_of(
+    st.sampled_from(LINKS),
+    st.sampled_from(SYNTAX),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=4),
+)
+notes = st.lists(pieces, max_size=40).map("".join)
+option_sets = st.sampled_from(
+    [
+        LinkOptions(),
+        LinkOptions(formats=("png",)),
+        LinkOptions(wikilinks="markdown"),
+        LinkOptions(rewrite_plain_links=True),
+    ]
+)
+SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _bytes(text: str, bom: bool) -> bytes:
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+
+
+@SETTINGS
+@given(notes, st.booleans(), option_sets)
+@example("![a](../attachments/FF.png)\r\n![[proto.excalidraw|5]]", True, LinkOptions())
+def test_rewriting_twice_changes_nothing(text, bom, options):
+    first = rewrite_note(_bytes(text, bom), NOTE, VAULT, OUTPUTS, options)
+    second = rewrite_note(first.new, NOTE, VAULT, OUTPUTS, options)
+    assert second.new == first.new
+    assert not second.changes
+
+
+@SETTINGS
+@given(notes, st.booleans(), st.sampled_from([LinkOptions(), LinkOptions(formats=("png",))]))
+@example(
+    "---\na: ![](../attachments/FF.png)\n---\n![](../attachments/FF.png)  \r\n", True, LinkOptions()
+)
+def test_only_link_targets_differ(text, bom, options):
+    before = _bytes(text, bom)
+    result = rewrite_note(before, NOTE, VAULT, OUTPUTS, options)
+    if result.errors:
+        assert result.new == before
+        return
+    spans = {(link.start, link.end) for link in find_links(before)}
+    rebuilt = bytearray()
+    pos = 0
+    for change in result.changes:
+        assert (change.start, change.end) in spans, change
+        assert before[change.start : change.end].decode() == change.old
+        rebuilt += before[pos : change.start] + change.new.encode()
+        pos = change.end
+    rebuilt += before[pos:]
+    assert bytes(rebuilt) == result.new
+
+
+@SETTINGS
+@given(notes, option_sets)
+def test_fast_path_agrees_with_the_full_scan(text, options):
+    """When the prefilter says nothing can change, the full scan finds nothing to do."""
+    from diagram_assets.notes.quick import quick_links
+
+    ctx = Context(norm_path(NOTE), VAULT.index(OUTPUTS), options)
+    candidates = quick_links(text)
+    if candidates is None or _any_interesting(text, candidates, ctx):
+        return
+    full = _rewrite(NoteResult(NOTE, b"", b""), NoteText(text), ctx)
+    assert not full.changes and not full.warnings and not full.errors
+
+
+@SETTINGS
+@given(st.binary(max_size=300), option_sets)
+def test_any_bytes_give_a_result_not_an_exception(data, options):
+    result = rewrite_note(data, NOTE, VAULT, OUTPUTS, options)
+    assert all(isinstance(e, NotesError) for e in result.errors)
+    if result.errors:
+        assert result.new == data
+
+
+@SETTINGS
+@given(notes, st.booleans())
+def test_found_spans_hold_the_targets(text, bom):
+    data = _bytes(text, bom)
+    for link in find_links(data):
+        assert data[link.start : link.end].decode("utf-8") == link.target
+        assert link.line >= 1 and link.column >= 1
