@@ -14,6 +14,7 @@ Public API::
     animation_inputs(spec) -> list[Path]
     animation_outputs(spec) -> list[str]
     build_animation(spec, renderer_factory, *, on_warning=None) -> AnimationResult
+    compose_animation(spec, renderer_factory, warn) -> ComposedFrames   (what gets encoded)
     encode_gif(frames, durations_ms, *, loop=0, dither=False, gifsicle=False) -> bytes
     ANIMATION_VERSION
 """
@@ -23,9 +24,11 @@ from __future__ import annotations
 from .build import (
     ANIMATION_VERSION,
     AnimationResult,
+    ComposedFrames,
     animation_inputs,
     animation_outputs,
     build_animation,
+    compose_animation,
     uses_renderer,
 )
 from .encode import (
@@ -42,10 +45,12 @@ __all__ = [
     "ANIMATION_VERSION",
     "AnimationResult",
     "AnimationSpec",
+    "ComposedFrames",
     "GifEncoding",
     "animation_inputs",
     "animation_outputs",
     "build_animation",
+    "compose_animation",
     "encode_apng",
     "encode_gif",
     "encode_gif_report",

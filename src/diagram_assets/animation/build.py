@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+from PIL import Image
 
 from ..errors import DiagramsError
 from .compose import fit_canvas, frame_durations, has_soft_alpha
@@ -16,7 +19,7 @@ from .frames import (
     image_files,
     image_frames,
 )
-from .spec import AnimationSpec
+from .spec import AnimationSpec, Rgba
 
 # Bump when the same spec and inputs would give different output bytes (it goes in digests).
 ANIMATION_VERSION = "anim-1"
@@ -75,6 +78,37 @@ def uses_renderer(spec: AnimationSpec) -> bool:
     return spec.kind != "images"
 
 
+@dataclass
+class ComposedFrames:
+    """What gets encoded: canvas-sized RGBA frames, their durations, labels and background."""
+
+    images: list[Image.Image]
+    durations_ms: list[int]
+    labels: list[str]
+    background: Rgba
+
+
+def compose_animation(
+    spec: AnimationSpec,
+    renderer_factory: RendererFactory | None,
+    warn: Callable[[str], None],
+) -> ComposedFrames:
+    """Gather the spec's frames (rendering them if need be), fit them to one canvas and time
+    them: everything :func:`build_animation` does before encoding."""
+    if spec.kind == "images":
+        frames = image_frames(spec, warn)
+        background = WHITE
+    elif spec.kind == "drawing":
+        frames, background = drawing_frames(spec, renderer_factory, warn)
+    else:
+        frames, background = figure_frames(spec, renderer_factory, warn)
+    if spec.background is not None:
+        background = spec.background
+    durations = frame_durations(spec, frames)
+    images = fit_canvas(spec, frames, background)
+    return ComposedFrames(images, durations, [f.label for f in frames], background)
+
+
 def build_animation(
     spec: AnimationSpec,
     renderer_factory: RendererFactory | None,
@@ -97,19 +131,9 @@ def build_animation(
 
     for message in spec.warnings:
         warn(message)
-    if spec.kind == "images":
-        frames = image_frames(spec, warn)
-        background = WHITE
-    elif spec.kind == "drawing":
-        result.uses_renderer = True
-        frames, background = drawing_frames(spec, renderer_factory, warn)
-    else:
-        result.uses_renderer = True
-        frames, background = figure_frames(spec, renderer_factory, warn)
-    if spec.background is not None:
-        background = spec.background
-    durations = frame_durations(spec, frames)
-    images = fit_canvas(spec, frames, background)
+    result.uses_renderer = uses_renderer(spec)
+    composed = compose_animation(spec, renderer_factory, warn)
+    images, durations, background = composed.images, composed.durations_ms, composed.background
     result.frames = len(images)
     if "gif" in spec.formats:
         if background[3] < 255 and has_soft_alpha(images):
@@ -127,7 +151,7 @@ def build_animation(
         result.gif_frames = encoded.frames_written
         result.lossless = encoded.lossless
         if not encoded.lossless:
-            labels = [frames[i].label for i in encoded.quantized_frames]
+            labels = [composed.labels[i] for i in encoded.quantized_frames]
             shown = ", ".join(f"`{x}`" for x in labels[:5]) + (" …" if len(labels) > 5 else "")
             warn(
                 f"{spec.path}: {len(labels)} of {len(images)} frames have more than 255 colours "
