@@ -239,6 +239,11 @@ def test_note_without_heading_uses_the_compressed_block(tmp_path: Path) -> None:
     assert len(load_scene(write(tmp_path, "n.md", note)).elements) == 3
 
 
+def test_note_starting_with_a_wiki_link_is_markdown(tmp_path: Path) -> None:
+    note = "[[Home]] · [[Index]]\n\n" + md_note(small_scene())
+    assert len(load_scene(write(tmp_path, "n.excalidraw.md", note)).elements) == 3
+
+
 def test_json_block_before_the_drawing_is_not_the_drawing() -> None:
     text = (FIXTURES / "note-old.excalidraw.md").read_text()
     assert text.index('{"not": "the drawing"}') < text.index("# Drawing")

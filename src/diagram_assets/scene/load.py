@@ -34,8 +34,8 @@ def _kind(path: Path, data: bytes) -> str:
     if name.endswith(".png"):
         return "png"  # not a PNG after all: scene_from_png says so
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith((b"{", b"[")):
-        return "json"
+    if head.startswith(b"{") or (head.startswith(b"[") and not name.endswith(".md")):
+        return "json"  # (a note may well start with a [[wiki link]])
     if name.endswith(_JSON_SUFFIXES):
         return "json"
     if name.endswith(".svg") or head.startswith((b"<svg", b"<?xml", b"<!--")):

@@ -3,8 +3,9 @@
 Obsidian's Excalidraw plugin stores ``compressed-json`` blocks with LZ-String. The ``lzstring``
 package decodes the same format (the tests check both agree on every corpus drawing) but it
 needs seconds for a few hundred kilobytes and cannot stop early, so a crafted block could
-expand without bound. This decoder reads the bit stream as a string of '0'/'1' digits (one
-slice and one ``int(…, 2)`` per code) and gives up as soon as the output passes ``max_chars``.
+expand without bound. This decoder turns the base64 text into '0'/'1' digits in C, moves them
+60 at a time into a small integer it reads codes from, and gives up as soon as the output
+passes ``max_chars``.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import base64
 import re
 
 # LZ-String reads each character's 6 bits from the highest down, and assembles every value
-# lowest bit first. Reversing the whole stream of digits turns each value into a plain binary
-# numeral, read from the end of the reversed string backwards.
-# JavaScript reads '=' as 64, whose six low bits are zero: it decodes like 'A'.
+# lowest bit first. JavaScript reads '=' as 64, whose six low bits are zero: it decodes like 'A'.
 _REFILL = 60  # bits moved into the window at a time: keeps it a small, fast integer
+_CHUNK_CHARS = 8192  # base64 characters turned into digits at a time
 _INVALID = re.compile(r"[^A-Za-z0-9+/=]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -63,22 +63,29 @@ def decompress_from_base64(data: str, max_chars: int) -> str:
         raise LZError(f"character {data[bad]!r} is not base64", bad)
     if not data:
         raise LZError("the block is empty")
-    stream = _bit_digits(data)[::-1]
-    pos = len(stream)  # bits are taken from the end of the reversed stream backwards
-
+    # The stream's bits as digits, one chunk of characters at a time (6 digits per character
+    # would otherwise cost far more memory than the text itself); ``q`` is the next digit.
+    chunk = ""
+    q = 0
+    next_char = 0
     # ``window`` holds the next ``avail`` bits of the stream, the next one to read lowest.
     window = 0
     avail = 0
 
     def refill(need: int) -> None:
-        nonlocal window, avail, pos
-        take = min(_REFILL, pos)
-        if take:
-            window |= int(stream[pos - take : pos], 2) << avail
+        nonlocal window, avail, chunk, q, next_char
+        while avail < need:
+            if q >= len(chunk):
+                if next_char >= len(data):
+                    raise LZError("the compressed data ends early (truncated?)")
+                chunk = _bit_digits(data[next_char : next_char + _CHUNK_CHARS])
+                next_char += _CHUNK_CHARS
+                q = 0
+            take = min(_REFILL, len(chunk) - q)
+            # reversed, the digits read as a binary numeral whose lowest bit comes first
+            window |= int(chunk[q : q + take][::-1], 2) << avail
             avail += take
-            pos -= take
-        if avail < need:
-            raise LZError("the compressed data ends early (truncated?)")
+            q += take
 
     def read(n: int) -> int:
         nonlocal window, avail
