@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from diagram_assets.animation import (
@@ -200,6 +202,56 @@ def test_bad_frames_name_the_spec_line_and_file(tmp_path, files, images, words):
     text = message(info)
     assert text.startswith(f"{tmp_path / 'a.anim.yaml'}: line 2, column ")
     assert words in text, text
+
+
+def _png_bytes() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buf, "PNG")
+    return buf.getvalue()
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.sampled_from(["f.png", "f.jpg", "f.webp", "f.svg"]),
+    st.one_of(
+        st.binary(max_size=300),
+        st.builds(
+            lambda cut, flips: _damage(_png_bytes(), cut, flips),
+            st.integers(0, 120),
+            st.lists(st.tuples(st.integers(0, 119), st.integers(0, 255)), max_size=4),
+        ),
+        st.text(max_size=200).map(lambda t: f"<svg>{t}</svg>".encode()),
+    ),
+)
+def test_property_any_frame_bytes_build_or_give_one_line(tmp_path, name, data):
+    (tmp_path / name).write_bytes(data)
+    spec = spec_at(tmp_path, f"images: {name}\n")
+    try:
+        result = build_animation(spec, no_browser)
+    except SpecError as exc:
+        text = str(exc)
+        assert "\n" not in text and "line 1, column 9" in text
+    else:
+        assert decode_gif(result["a.gif"]).frames
+
+
+def _damage(data: bytes, cut: int, flips: list[tuple[int, int]]) -> bytes:
+    out = bytearray(data[: max(8, len(data) - cut)])
+    for pos, value in flips:
+        if pos < len(out):
+            out[pos] = value
+    return bytes(out)
+
+
+def test_too_many_pixels_is_refused(tmp_path, monkeypatch):
+    from diagram_assets.animation import compose
+
+    monkeypatch.setattr(compose, "MAX_ANIMATION_PIXELS", 1000)
+    save_frames(tmp_path, [Image.new("RGB", (20, 20))] * 3, ["1.png", "2.png", "3.png"])
+    with pytest.raises(SpecError, match=r"3 frames of 20×20 .* over the 0 million pixel limit"):
+        build_animation(spec_at(tmp_path, "images: '*.png'\n"), no_browser)
 
 
 def test_frames_outside_the_root_are_refused(tmp_path):

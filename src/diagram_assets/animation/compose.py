@@ -7,6 +7,8 @@ from PIL import Image
 from .frames import Frame, natural_key
 from .spec import AnimationSpec, Rgba
 
+MAX_ANIMATION_PIXELS = 150_000_000  # frames × canvas area: ~600 MB as RGBA
+
 
 def fit_canvas(spec: AnimationSpec, frames: list[Frame], background: Rgba) -> list[Image.Image]:
     """Every frame on a canvas of one size over ``background`` (RGBA images).
@@ -22,6 +24,15 @@ def fit_canvas(spec: AnimationSpec, frames: list[Frame], background: Rgba) -> li
     else:
         width = max(f.image.width for f in frames)
         height = max(f.image.height for f in frames)
+    total = width * height * len(frames)
+    if total > MAX_ANIMATION_PIXELS:
+        raise spec.error(
+            f"the animation is {len(frames)} frames of {width}×{height} "
+            f"({total / 1e6:.0f} million pixels), over the {MAX_ANIMATION_PIXELS // 10**6} "
+            "million pixel limit",
+            spec.kind,
+            fix="use fewer frames, smaller frames or a lower scale",
+        )
     first = frames[0]
     out = []
     for f in frames:
