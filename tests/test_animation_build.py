@@ -537,3 +537,23 @@ def test_figure_steps_become_frames(tmp_path):
         )
     with pytest.raises(SpecError, match="not found"):
         build_animation(spec_at(tmp_path, "figure: missing.figure.yaml\n"), FakeRenderer)
+
+
+def test_gifsicle_requested_but_absent_warns_and_still_builds(tmp_path, monkeypatch):
+    from diagram_assets.animation import encode
+
+    monkeypatch.setattr(encode.shutil, "which", lambda name: None)
+    save_frames(tmp_path, flat_frames(2), ["1.png", "2.png"])
+    result = build_animation(spec_at(tmp_path, "images: '*.png'\ngifsicle: true\n"), no_browser)
+    assert any("gifsicle is not installed" in w for w in result.warnings)
+    assert len(decode_gif(result["a.gif"]).frames) == 2
+
+
+def test_dither_option_reaches_the_encoder(tmp_path):
+    save_frames(tmp_path, antialiased_frames(2), ["1.png", "2.png"])
+    plain = build_animation(spec_at(tmp_path, "images: '*.png'\n"), no_browser)["a.gif"]
+    dithered = build_animation(spec_at(tmp_path, "images: '*.png'\ndither: true\n"), no_browser)
+    assert dithered["a.gif"] != plain
+    sources = [as_rgba(f) for f in antialiased_frames(2)]
+    exact, worst = fidelity(sources, [1000, 1000], decode_gif(dithered["a.gif"]))
+    assert not exact and worst > 35
