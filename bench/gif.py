@@ -14,7 +14,7 @@ compositing rules), frames are aligned by display time, and compared with the so
 "lossless" when every displayed pixel is exact, else the minimum PSNR over frames.
 The goal: (a) no larger than (c) at equal or better fidelity.
 
-Usage: python bench/gif.py [--no-repo]
+Usage: python bench/gif.py [--no-repo] [SPEC…]   (extra animation specs to measure too)
 """
 
 from __future__ import annotations
@@ -115,18 +115,18 @@ def _apng(frames: list[Image.Image], durations: list[int]) -> bytes:
     return encode_apng(frames, durations)
 
 
-def repo_sets() -> list[tuple[str, list[Image.Image], list[int]]]:
+def repo_sets(extra: list[Path], with_repo: bool) -> list[tuple[str, list[Image.Image], list[int]]]:
     folder = REPO / "diagrams" / "animations"
-    specs = sorted(p for p in folder.glob("*.y*ml")) if folder.is_dir() else []
-    if not specs:
+    specs = sorted(p for p in folder.glob("*.y*ml")) if folder.is_dir() and with_repo else []
+    if with_repo and not specs:
         where = folder.relative_to(REPO)
         print(f"(no animation specs in {where} yet: the repo's animation is skipped)")
-        return []
+    specs += extra
     out = []
     renderer = None
     try:
         for path in specs:
-            spec = load_animation_spec(path, root=REPO)
+            spec = load_animation_spec(path, root=REPO if path.is_relative_to(REPO) else None)
 
             def factory():
                 nonlocal renderer
@@ -137,7 +137,8 @@ def repo_sets() -> list[tuple[str, list[Image.Image], list[int]]]:
                 return renderer
 
             composed = compose_animation(spec, factory, lambda _w: None)
-            out.append((f"repo: {path.relative_to(REPO)}", composed.images, composed.durations_ms))
+            shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+            out.append((f"spec: {shown}", composed.images, composed.durations_ms))
     finally:
         if renderer is not None:
             renderer.close()
@@ -147,7 +148,8 @@ def repo_sets() -> list[tuple[str, list[Image.Image], list[int]]]:
 def main() -> int:
     found = "found" if gifsicle_available() else "absent"
     print(f"bench/gif.py — median of {RUNS} runs; gifsicle {found}")
-    sets = [] if "--no-repo" in sys.argv else repo_sets()
+    extra = [Path(a).resolve() for a in sys.argv[1:] if not a.startswith("--")]
+    sets = repo_sets(extra, with_repo="--no-repo" not in sys.argv)
     sets += [
         ("synthetic flat (≤255 colours)", flat_frames(12), [600] * 11 + [2000]),
         (

@@ -352,11 +352,19 @@ def test_transparent_background_keeps_transparency_and_warns_about_soft_edges(tm
         assert webp.convert("RGBA").getpixel((7, 7))[3] == 100  # WebP keeps partial alpha
 
 
-def test_reduced_colours_are_reported(tmp_path):
+def test_reduced_colours_are_measured_and_warned_only_when_visible(tmp_path):
     save_frames(tmp_path, antialiased_frames(3), ["1.png", "2.png", "3.png"])
     result = build_animation(spec_at(tmp_path, "images: '*.png'\n"), no_browser)
-    assert not result.lossless
-    assert any("more than 255 colours" in w and "`1.png`" in w for w in result.warnings)
+    assert not result.lossless and 45 < result.min_psnr < float("inf")
+    assert not any("PSNR" in w for w in result.warnings)  # smooth art: the loss is invisible
+    rng = np.random.default_rng(3)
+    noise = [Image.fromarray(rng.integers(0, 256, (40, 40, 3), dtype=np.uint8)) for _ in range(2)]
+    save_frames(tmp_path / "noise", noise, ["1.png", "2.png"])
+    result = build_animation(spec_at(tmp_path / "noise", "images: '*.png'\n"), no_browser)
+    assert result.min_psnr < 40
+    assert any(
+        "2 of 2 frames have more than 255 colours" in w and "`1.png`" in w for w in result.warnings
+    )
 
 
 def test_webp_and_apng_outputs(tmp_path):

@@ -38,7 +38,7 @@ def test_flat_frames_are_lossless_with_one_palette():
     durations = [300] * len(frames)
     report = encode_gif_report(frames, durations, loop=0)
     decoded = decode_gif(report.data)
-    assert report.lossless and report.global_palette
+    assert report.lossless and report.global_palette and report.min_psnr == math.inf
     assert decoded.global_table and decoded.local_tables == 0
     assert len(decoded.frames) == len(frames)
     assert decoded.durations_ms == durations
@@ -55,6 +55,7 @@ def test_antialiased_frames_are_within_the_stated_psnr():
     exact, worst = fidelity(_sources(frames), durations, decode_gif(report.data))
     assert not exact
     assert worst >= STATED_MIN_PSNR_DB
+    assert report.min_psnr == pytest.approx(worst)  # the encoder's bound is what viewers see
 
 
 def test_smaller_than_pillows_default_writer():
@@ -259,6 +260,7 @@ def test_property_decoded_gif_matches_sources(frame_set, loop):
         if report.lossless:
             assert np.array_equal(got, want)
         else:
+            assert report.min_psnr <= psnr(got, want) + 1e-9  # the reported bound holds
             # transparency is never approximated; colours are
             assert np.array_equal(got[:, :, 3], want[:, :, 3])
             assert psnr(got, want) > 20

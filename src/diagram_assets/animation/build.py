@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from .spec import AnimationSpec, Rgba
 
 # Bump when the same spec and inputs would give different output bytes (it goes in digests).
 ANIMATION_VERSION = "anim-1"
+# A colour-reduced GIF below this PSNR (dB) gets a warning; above it the loss is not visible.
+VISIBLE_LOSS_DB = 40.0
 
 EXTENSIONS = {"gif": ".gif", "webp": ".webp", "apng": ".apng"}
 
@@ -36,6 +39,7 @@ class AnimationResult(dict[str, bytes]):
         self.frames: int = 0  # frames in the animation (before identical ones are merged)
         self.gif_frames: int | None = None  # frames written in the GIF
         self.lossless: bool = True  # the GIF shows the source pixels exactly
+        self.min_psnr: float = math.inf  # else: no displayed frame is below this PSNR (dB)
         self.uses_renderer: bool = False
 
 
@@ -150,13 +154,14 @@ def build_animation(
         )
         result.gif_frames = encoded.frames_written
         result.lossless = encoded.lossless
-        if not encoded.lossless:
+        result.min_psnr = encoded.min_psnr
+        if encoded.min_psnr < VISIBLE_LOSS_DB:
             labels = [composed.labels[i] for i in encoded.quantized_frames]
             shown = ", ".join(f"`{x}`" for x in labels[:5]) + (" …" if len(labels) > 5 else "")
             warn(
                 f"{spec.path}: {len(labels)} of {len(images)} frames have more than 255 colours "
-                f"in what changes and were reduced for the GIF ({shown}); "
-                "WebP and APNG are lossless"
+                f"in what changes ({shown}); the GIF shows them at {encoded.min_psnr:.1f} dB PSNR "
+                "— use flat colours, or WebP/APNG (lossless)"
             )
         if encoded.clamped_delays:
             warn(f"{spec.path}: a frame held longer than 655 s was cut to 655 s in the GIF")

@@ -28,6 +28,7 @@ extension so the animation plays once.
 from __future__ import annotations
 
 import io
+import math
 import shutil
 import struct
 import subprocess
@@ -53,6 +54,7 @@ class GifEncoding:
     global_palette: bool  # every frame uses the one global colour table
     quantized_frames: tuple[int, ...]  # input indices of frames whose colours were reduced
     clamped_delays: int  # merged frames whose summed delay was cut to 655.35 s
+    min_psnr: float = math.inf  # lower bound of every displayed frame's PSNR (RGBA, dB)
 
     @property
     def lossless(self) -> bool:
@@ -344,11 +346,12 @@ def _variants(plan: _Plan) -> list[np.ndarray]:
 
 def _local_blocks(
     plan: _Plan, variants: list[np.ndarray], dither: bool
-) -> tuple[list[_Block], bool]:
+) -> tuple[list[_Block], np.ndarray | None]:
     """Encodings of a frame with its own exact colour table, or quantised when it must be.
 
-    Returns the blocks and whether they are lossy (the frame's new pixels have more than 255
-    colours, so no exact table exists; then the quantised block is the only one).
+    Returns the blocks and, when they are lossy (the frame's new pixels have more than 255
+    colours, so no exact table exists; then the quantised block is the only one), the squared
+    error of each pixel of the rectangle summed over R, G and B.
     """
     k = plan.keys
     has_clear = bool(plan.uniq[0] == 0)
@@ -361,12 +364,15 @@ def _local_blocks(
             code_size, data = _lzw(table.indices(plan, hidden))
             blocks.append(_Block(table.to_bytes(), code_size, data, table.transparent))
     if blocks:
-        return blocks, False
+        return blocks, None
     palette, idx = _quantize(k, plan.must, dither)
+    shown = keys_to_rgb(palette)[idx].astype(np.int32)
+    error = ((shown - keys_to_rgb(k).astype(np.int32)) ** 2).sum(axis=2).astype(np.int64)
+    error[~plan.must | (k == 0)] = 0
     table = _Table(palette, len(palette))
     idx[~plan.must | (k == 0)] = len(palette)
     code_size, data = _lzw(idx)
-    return [_Block(table.to_bytes(), code_size, data, table.transparent)], True
+    return [_Block(table.to_bytes(), code_size, data, table.transparent)], error
 
 
 def _global_blocks(plan: _Plan, variants: list[np.ndarray], table: _Table) -> list[_Block]:
@@ -511,7 +517,9 @@ def encode_gif_report(
 
     variants = [_variants(plan) for plan in plans]
     local = [_local_blocks(plan, v, dither) for plan, v in zip(plans, variants, strict=True)]
-    quantized = [plan.source for plan, (_, lossy) in zip(plans, local, strict=True) if lossy]
+    quantized = [
+        plan.source for plan, (_, err) in zip(plans, local, strict=True) if err is not None
+    ]
     best_choice: tuple[int, _Table | None, list[_Block]] | None = None
     for table in tables:
         chosen: list[_Block] = []
@@ -551,6 +559,7 @@ def encode_gif_report(
         out.write(bytes([best.code_size]) + best.data + b"\0")
     out.write(b";")
     data = out.getvalue()
+    min_psnr = _psnr_bound(plans, [err for _, err in local], width, height)
     if gifsicle:
         data = gifsicle_pass(data)
     return GifEncoding(
@@ -560,7 +569,29 @@ def encode_gif_report(
         global_palette=all(b.local_table is None for b in chosen),
         quantized_frames=tuple(quantized),
         clamped_delays=clamped,
+        min_psnr=min_psnr,
     )
+
+
+def _psnr_bound(
+    plans: list[_Plan], errors: list[np.ndarray | None], width: int, height: int
+) -> float:
+    """The lowest PSNR of any displayed frame, as a bound: an error canvas takes each lossy
+    frame's squared errors where it draws and resets where an exact frame draws; pixels a
+    frame leaves unchanged keep their error (redrawing them exactly only lowers it)."""
+    if all(e is None for e in errors):
+        return math.inf
+    canvas = np.zeros((height, width), np.int64)
+    worst = math.inf
+    for plan, error in zip(plans, errors, strict=True):
+        x0, y0, x1, y1 = plan.rect
+        region = canvas[y0:y1, x0:x1]
+        region[plan.must] = 0 if error is None else error[plan.must]
+        total = int(canvas.sum())
+        if total:
+            mse = total / (width * height * 4)  # RGBA, alpha always exact
+            worst = min(worst, 10 * math.log10(255.0**2 / mse))
+    return worst
 
 
 def encode_gif(

@@ -110,7 +110,8 @@ def animate_command(
                 continue
             detail = f"{result.frames} frames"
             if result.gif_frames is not None:
-                detail += ", GIF " + ("lossless" if result.lossless else "colour-reduced")
+                quality = f"PSNR ≥ {result.min_psnr:.1f} dB" if not result.lossless else "lossless"
+                detail += f", GIF {quality}"
             click.echo(
                 f"built {path} → {', '.join(written)} ({detail}, {time.perf_counter() - t0:.2f} s)"
             )
