@@ -461,3 +461,20 @@ def test_dumps_round_trips_through_load(tmp_path: Path) -> None:
         again = load_scene(write(tmp_path, "again.excalidraw", scene.dumps()))
         assert again.elements == scene.elements and again.files == scene.files
         assert again.dumps() == scene.dumps()
+
+
+def test_public_api_and_default_limits() -> None:
+    import dataclasses
+
+    from diagram_assets import scene as api
+
+    for name in ("Scene", "load_scene", "SceneLimits", "drawing_stem", "is_drawing_name"):
+        assert name in api.__all__ and hasattr(api, name)
+    limits = SceneLimits()
+    assert (limits.max_bytes, limits.max_elements, limits.max_decompressed) == (
+        32 * 2**20,
+        50_000,
+        64 * 2**20,
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        limits.max_bytes = 1  # type: ignore[misc]
