@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,7 +20,31 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# command name → the module that defines it (imported only when the command runs, so that a
+# quick `diagrams check` does not load the browser or figure machinery).
+COMMANDS = {
+    "build": "build_cmd",
+    "check": "build_cmd",
+    "render": "render_cmd",
+    "doctor": "render_cmd",
+    "figure": "figure_cmd",
+    "animate": "animate_cmd",
+    "gif": "animate_cmd",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            import_module(f"{__package__}.{module}")
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="diagrams")
 def main() -> None:
     """Render Excalidraw drawings, generate figures and GIFs, and keep notes' images current."""

@@ -20,14 +20,26 @@ Public API::
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..errors import SpecError
-from ..scene.model import Scene
-from .build import FIGURES_VERSION, build_figure, build_steps
-from .schema import FigureSpec, load_figure_spec
-from .yamlsrc import load_yaml
+from ..lazy import lazy_exports
 
 FIGURE_SUFFIXES = (".figure.yaml", ".figure.yml")
+
+_EXPORTS = {
+    "FIGURES_VERSION": ".build",
+    "build_figure": ".build",
+    "build_steps": ".build",
+    "FigureSpec": ".schema",
+    "load_figure_spec": ".schema",
+}
+
+if TYPE_CHECKING:
+    from ..scene.model import Scene
+    from .build import FIGURES_VERSION, build_figure, build_steps
+    from .schema import FigureSpec, load_figure_spec
+
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 def is_figure_spec(path: Path) -> bool:
@@ -45,6 +57,9 @@ def is_figure_spec(path: Path) -> bool:
         return True
     if not name.endswith((".yaml", ".yml")) or "figures" not in path.parent.parts:
         return False
+    from ..errors import SpecError
+    from .yamlsrc import load_yaml
+
     try:
         root = load_yaml(path)
     except (SpecError, OSError):
@@ -54,13 +69,17 @@ def is_figure_spec(path: Path) -> bool:
 
 def figure_name(path: Path) -> str:
     """The output stem: the spec's ``name:``, else the file name without its suffixes."""
+    from .schema import load_figure_spec
+
     return load_figure_spec(Path(path)).name
 
 
 def figure_scene(path: Path) -> Scene:
     """Load and build a spec; ``scene.reads`` lists the included specs."""
-    spec = load_figure_spec(Path(path))
-    return build_figure(spec)
+    from .build import build_figure
+    from .schema import load_figure_spec
+
+    return build_figure(load_figure_spec(Path(path)))
 
 
 def figure_steps(path: Path) -> list[tuple[str, Scene]]:
@@ -68,14 +87,17 @@ def figure_steps(path: Path) -> list[tuple[str, Scene]]:
 
     A spec without steps gives one step named after the figure, showing all of it.
     """
-    spec = load_figure_spec(Path(path))
-    return build_steps(spec)
+    from .build import build_steps
+    from .schema import load_figure_spec
+
+    return build_steps(load_figure_spec(Path(path)))
 
 
 __all__ = [
     "FIGURES_VERSION",
     "FigureSpec",
     "build_figure",
+    "build_steps",
     "figure_name",
     "figure_scene",
     "figure_steps",

@@ -1,11 +1,45 @@
-"""The pipeline: plan jobs from the sources, build the stale ones, check that all is current."""
+"""The pipeline: plan jobs from the sources, build the stale ones, check that all is current.
 
-from .build import BuildSummary, JobOutcome, Reporter, build
-from .check import CheckReport, check
-from .kinds import KindPlan, KindResult, RunContext, SourceKind, all_kinds
-from .lockfile import LockEntry, LockFile
-from .plan import Job, Plan, make_plan
-from .status import Problem
+Names are imported on first use (``check`` never loads the build machinery).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
+
+_EXPORTS = {
+    "BuildSummary": ".build",
+    "JobOutcome": ".build",
+    "Reporter": ".build",
+    "build": ".build",
+    "CheckReport": ".check",
+    "check": ".check",
+    "KindPlan": ".kinds",
+    "KindResult": ".kinds",
+    "RunContext": ".kinds",
+    "SourceKind": ".kinds",
+    "all_kinds": ".kinds",
+    "LockEntry": ".lockfile",
+    "LockFile": ".lockfile",
+    "Job": ".plan",
+    "Plan": ".plan",
+    "make_plan": ".plan",
+    "Problem": ".status",
+}
+
+if TYPE_CHECKING:
+    from .build import BuildSummary, JobOutcome, Reporter, build
+    from .check import CheckReport, check
+    from .kinds import KindPlan, KindResult, RunContext, SourceKind, all_kinds
+    from .lockfile import LockEntry, LockFile
+    from .plan import Job, Plan, make_plan
+    from .status import Problem
+
+
+__getattr__ = lazy_exports(__name__, _EXPORTS)
+
 
 __all__ = [
     "BuildSummary",

@@ -17,18 +17,21 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
 from ..config import Config
 from ..errors import ConfigError, DiagramsError
 from ..fsutil import atomic_write, remove_stale_temporaries
-from ..render import Renderer
 from .digest import MISSING, bytes_digest, rel
 from .kinds import KindResult, RunContext
 from .lockfile import LockEntry
 from .plan import Job, Plan, compute_digest, make_plan
 from .status import job_problems
+
+if TYPE_CHECKING:
+    from ..render import Renderer
 
 _LOCK_UPDATE = threading.Lock()  # jobs finish on worker threads; the lock file's dict is shared
 
@@ -173,6 +176,7 @@ def build(
             if own_context:
                 ctx.close()
             summary.lock_changed = plan.lock.write()
+            plan.hasher.save()
         if rewrite_notes is not None:
             rewrite_notes(plan, summary)
     summary.seconds = time.perf_counter() - started
@@ -184,9 +188,13 @@ def _sized_factory(
 ) -> Callable[[], Renderer]:
     if factory is not None:
         return factory
-    return lambda: Renderer(
-        chromium=config.chromium, pages=jobs or config.jobs, timeout=config.timeout
-    )
+
+    def factory() -> Renderer:
+        from ..render import Renderer
+
+        return Renderer(chromium=config.chromium, pages=jobs or config.jobs, timeout=config.timeout)
+
+    return factory
 
 
 def _run_jobs(

@@ -40,6 +40,7 @@ def check(
     report.problems.extend(orphan_problems(plan))
     if note_problems is not None:
         report.problems.extend(note_problems(plan))
+    plan.hasher.save()
     report.seconds = time.perf_counter() - started
     return report
 

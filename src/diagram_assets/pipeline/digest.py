@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,23 +16,56 @@ MISSING = "missing"
 
 
 class FileHasher:
-    """sha256 of files, remembered for one run (keyed by size and mtime, only as a cache key:
-    whether a job is current is decided by content, never by time)."""
+    """sha256 of files.
 
-    def __init__(self) -> None:
-        self._cache: dict[tuple[str, int, int, int], str] = {}
+    Hashing every output of a large repository on each ``check`` would cost more than the
+    check itself, so digests are remembered in a small cache outside the repository, keyed
+    the way git's index is: (size, mtime_ns, inode). Whether a job is current is still decided
+    by content: the key only says when a file's bytes can be trusted to be what was hashed
+    (after a checkout, the key changes and the file is hashed again). Entries for files
+    modified in the last two seconds are not trusted ("racily clean", as git calls it).
+    """
+
+    RACY_SECONDS = 2.0
+
+    def __init__(self, cache_file: Path | None = None) -> None:
+        self._cache: dict[str, tuple[int, int, int, str]] = {}
         self._lock = threading.Lock()
+        self._cache_file = cache_file
+        self._dirty = False
+        if cache_file is not None:
+            self._load(cache_file)
+
+    def _load(self, cache_file: Path) -> None:
+        try:
+            data = json.loads(cache_file.read_text("utf-8"))
+            if data.get("version") == 1:
+                for name, (size, mtime, ino, digest) in data["files"].items():
+                    self._cache[name] = (int(size), int(mtime), int(ino), str(digest))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            self._cache = {}
+
+    def save(self) -> None:
+        """Write the cache back (best effort: a cache that cannot be written is skipped)."""
+        if self._cache_file is None or not self._dirty:
+            return
+        from ..fsutil import atomic_write
+
+        with self._lock:
+            files = {k: list(v) for k, v in self._cache.items()}
+        with contextlib.suppress(OSError):
+            atomic_write(self._cache_file, json.dumps({"version": 1, "files": files}))
 
     def file(self, path: Path) -> str:
         try:
             st = path.stat()
         except OSError:
             return MISSING
-        key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+        name = str(path)
         with self._lock:
-            cached = self._cache.get(key)
-        if cached is not None:
-            return cached
+            cached = self._cache.get(name)
+        if cached is not None and cached[:3] == (st.st_size, st.st_mtime_ns, st.st_ino):
+            return cached[3]
         h = hashlib.sha256()
         try:
             with path.open("rb") as fh:
@@ -39,16 +74,32 @@ class FileHasher:
         except OSError:
             return MISSING
         value = h.hexdigest()
-        with self._lock:
-            self._cache[key] = value
+        if time.time() - st.st_mtime_ns / 1e9 > self.RACY_SECONDS:
+            with self._lock:
+                self._cache[name] = (st.st_size, st.st_mtime_ns, st.st_ino, value)
+                self._dirty = True
         return value
 
     def forget(self, paths: Iterable[Path]) -> None:
         """Drop cached digests of these files (after writing them)."""
-        names = {str(p) for p in paths}
         with self._lock:
-            for key in [k for k in self._cache if k[0] in names]:
-                del self._cache[key]
+            for p in paths:
+                if self._cache.pop(str(p), None) is not None:
+                    self._dirty = True
+
+
+def hash_cache_file(root: Path) -> Path | None:
+    """Where the digest cache of a repository lives: the user's cache folder, never the repo
+    ($DIAGRAMS_CACHE_DIR, else $XDG_CACHE_HOME/diagrams, else ~/.cache/diagrams). Setting
+    DIAGRAMS_CACHE_DIR to an empty string turns the cache off."""
+    base = os.environ.get("DIAGRAMS_CACHE_DIR")
+    if base == "":
+        return None
+    if base is None:
+        xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        base = str(Path(xdg) / "diagrams")
+    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return Path(base) / f"digests-{key}.json"
 
 
 def bytes_digest(data: bytes) -> str:

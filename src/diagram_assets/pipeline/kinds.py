@@ -11,12 +11,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..config import Config, Options
-from ..render import Renderer, RenderOptions
-from ..render.naming import image_stems
-from ..scene.model import Scene
+
+if TYPE_CHECKING:
+    from ..render import Renderer, RenderOptions
+    from ..scene.model import Scene
 
 
 @dataclass
@@ -52,6 +53,8 @@ class RunContext:
         self._lock = threading.Lock()
 
     def _default_factory(self) -> Renderer:
+        from ..render import Renderer
+
         return Renderer(
             chromium=self.config.chromium, pages=self.config.jobs, timeout=self.config.timeout
         )
@@ -86,6 +89,8 @@ class SourceKind(Protocol):
 
 
 def render_options(options: Options, *, refresh_text: bool = False) -> RenderOptions:
+    from ..render import RenderOptions
+
     return RenderOptions(
         formats=options.formats,
         scale=options.scale,
@@ -104,6 +109,8 @@ def render_files(
 ) -> tuple[dict[str, bytes], list[str]]:
     """Render a scene and name its images ``<prefix><stem>.svg``, ``<prefix><stem>.<frame>.png``…
     Also returns the ids of image elements drawn as placeholders (no image data)."""
+    from ..render.naming import image_stems
+
     result = scene_renderer.render(scene, options)
     files: dict[str, bytes] = {}
     for image, image_stem in zip(result.images, image_stems(stem, result.images), strict=True):

@@ -11,8 +11,7 @@ from pathlib import Path
 from ..config import Config, Options
 from ..errors import ConfigError, DiagramsError
 from ..fsutil import TEMP_PREFIX
-from ..render.assets import load_manifest
-from .digest import FileHasher, job_digest, rel
+from .digest import FileHasher, hash_cache_file, job_digest, rel
 from .kinds import KindPlan, SourceKind, all_kinds
 from .lockfile import LockEntry, LockFile
 
@@ -117,8 +116,10 @@ def make_plan(
 ) -> Plan:
     """Plan every source: outputs, inputs, digests. Raises ConfigError when two sources would
     write the same output; sources that cannot be planned are listed in ``problems``."""
-    hasher = hasher or FileHasher()
+    hasher = hasher or FileHasher(hash_cache_file(config.root))
     lock = lock if lock is not None else LockFile.read(config.lock_path)
+    from ..render.assets import load_manifest
+
     renderer = load_manifest().identity
     jobs: list[Job] = []
     problems: list[tuple[str, DiagramsError]] = []
