@@ -271,3 +271,12 @@ def _by_time(frames: list[np.ndarray], durations: list[int]) -> list[np.ndarray]
     for f, d in zip(frames, durations, strict=True):
         out += [f] * (d // 10)
     return out
+
+
+def test_same_frames_give_the_same_bytes():
+    for frames in (flat_frames(6), antialiased_frames(4)):
+        durations = [100] * len(frames)
+        copies = [f.copy() for f in frames]
+        assert encode_gif(frames, durations) == encode_gif(copies, durations)
+        assert encode_webp(frames, durations) == encode_webp(copies, durations)
+        assert encode_apng(frames, durations) == encode_apng(copies, durations)
