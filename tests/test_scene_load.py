@@ -239,6 +239,23 @@ def test_note_without_heading_uses_the_compressed_block(tmp_path: Path) -> None:
     assert len(load_scene(write(tmp_path, "n.md", note)).elements) == 3
 
 
+def test_a_drawing_section_of_the_notes_own_is_not_the_data(tmp_path: Path) -> None:
+    own = "# Drawing\nHow I draw things.\n\n```python\nprint('hi')\n```\n\n## Next\ntext\n\n"
+    note = own + md_note(small_scene(), compressed=True)
+    assert len(load_scene(write(tmp_path, "n.excalidraw.md", note)).elements) == 3
+    from diagram_assets.errors import SceneError
+
+    with pytest.raises(
+        SceneError, match=r"line 1: the 'Drawing' heading is followed by a ```python"
+    ):
+        load_scene(write(tmp_path, "m.excalidraw.md", own))
+
+
+def test_tilde_fences(tmp_path: Path) -> None:
+    note = md_note(small_scene()).replace("```json", "~~~json").replace("\n```\n", "\n~~~\n")
+    assert len(load_scene(write(tmp_path, "n.excalidraw.md", note)).elements) == 3
+
+
 def test_note_starting_with_a_wiki_link_is_markdown(tmp_path: Path) -> None:
     note = "[[Home]] · [[Index]]\n\n" + md_note(small_scene())
     assert len(load_scene(write(tmp_path, "n.excalidraw.md", note)).elements) == 3

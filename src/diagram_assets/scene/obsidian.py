@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,32 +37,55 @@ class DrawingBlock:
     fence_offset: int
 
 
+def _lines_starting(text: str, prefix: str) -> Iterator[int]:
+    """Offsets of the lines that start with ``prefix`` (``str.find``: no regex over megabytes)."""
+    if text.startswith(prefix):
+        yield 0
+    needle = "\n" + prefix
+    at = text.find(needle)
+    while at >= 0:
+        yield at + 1
+        at = text.find(needle, at + 1)
+
+
+def _fence_after(text: str, heading: re.Match[str]) -> re.Match[str] | None:
+    """The fence opening right after ``heading`` (only blank lines, ``%%`` or text between, no
+    other heading), or None."""
+    fence = _FENCE_OPEN.search(text, heading.end())
+    if fence is None or re.search(r"^#{1,6}[ \t]", text[heading.end() : fence.start()], re.M):
+        return None
+    return fence
+
+
 def find_drawing_block(ctx: LoadContext, text: str) -> DrawingBlock:
     """The ```json or ```compressed-json block after the ``# Drawing`` / ``## Drawing`` heading.
 
-    Without such a heading, the first ``compressed-json`` block, or a ``json`` block holding an
-    Excalidraw scene, is taken.
+    The plugin writes the drawing last, so the last such heading followed by a drawing block
+    wins (a note may have a "Drawing" section of its own above). Without such a heading, the
+    first ``compressed-json`` block, or a ``json`` block holding an Excalidraw scene, is taken.
     """
-    heading = _DRAWING_HEADING.search(text)
+    headings = [m for at in _lines_starting(text, "#") if (m := _DRAWING_HEADING.match(text, at))]
     fence = None
-    if heading is not None:
-        fence = _FENCE_OPEN.search(text, heading.end())
-        between = text[heading.end() : fence.start()] if fence else ""
-        if (
-            fence is None
-            or fence.group(2).lower() not in _BLOCK_KINDS
-            or re.search(r"^#{1,6}[ \t]", between, re.M)
-        ):
-            line = line_col(text, heading.start())[0]
-            fail_kind = f"a ```{fence.group(2)} block" if fence else "no code block"
-            ctx.fail(
-                f"the 'Drawing' heading is followed by {fail_kind}, not ```json or "
-                "```compressed-json",
-                f"line {line}",
-                fix="open the note in Obsidian's Excalidraw view and save it again",
-            )
-    else:
-        for candidate in _FENCE_OPEN.finditer(text):
+    for heading in reversed(headings):
+        candidate = _fence_after(text, heading)
+        if candidate is not None and candidate.group(2).lower() in _BLOCK_KINDS:
+            fence = candidate
+            break
+    if fence is None and headings:
+        heading = headings[-1]
+        after = _fence_after(text, heading)
+        line = line_col(text, heading.start())[0]
+        fail_kind = f"a ```{after.group(2)} block" if after else "no code block"
+        ctx.fail(
+            f"the 'Drawing' heading is followed by {fail_kind}, not ```json or ```compressed-json",
+            f"line {line}",
+            fix="open the note in Obsidian's Excalidraw view and save it again",
+        )
+    if fence is None:
+        for at in sorted([*_lines_starting(text, "```"), *_lines_starting(text, "~~~")]):
+            candidate = _FENCE_OPEN.match(text, at)
+            if candidate is None:
+                continue
             info = candidate.group(2).lower()
             head = text[candidate.end() : candidate.end() + 400]
             if info == "compressed-json" or (
