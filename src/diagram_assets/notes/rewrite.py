@@ -76,19 +76,20 @@ _MEMO_LIMIT = 200_000
 
 def _any_interesting(text: str, candidates: list[tuple[LinkRef, int]], ctx: Context) -> bool:
     """Would any candidate be rewritten or warned about? Answers are memoised per folder."""
+    folder = posixpath.dirname(ctx.note)
     for ref, close in candidates:
-        if _interesting(ref, ctx) and (
+        if _interesting(ref, ctx, folder) and (
             close < 0
             or not is_plain(text, close)
-            or _interesting(replace(ref, kind=LinkKind.LINK), ctx)
+            or _interesting(replace(ref, kind=LinkKind.LINK), ctx, folder)
         ):
             return True
     return False
 
 
-def _interesting(ref: LinkRef, ctx: Context) -> bool:
+def _interesting(ref: LinkRef, ctx: Context, folder: str) -> bool:
     memo = ctx.index.memo
-    key = (ctx.options, posixpath.dirname(ctx.note), ref)
+    key = (ctx.options, folder, ref)
     hit = memo.get(key)
     if hit is None:
         if len(memo) >= _MEMO_LIMIT:

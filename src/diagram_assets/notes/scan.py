@@ -9,6 +9,7 @@ exactly is reported as unplaced and never edited.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -55,7 +56,27 @@ class ScanResult:
 
 
 def scan(nt: NoteText) -> ScanResult:
-    """Every link and embed outside code, front matter, comments and math."""
+    """Every link and embed outside code, front matter, comments and math.
+
+    Results are cached by the note's text (a note rewritten again, e.g. by ``watch``, is not
+    parsed again); they depend on nothing else. Callers must not modify them.
+    """
+    cached = _CACHE.get(nt.text)
+    if cached is not None:
+        _CACHE.move_to_end(nt.text)
+        return cached
+    result = _scan(nt)
+    _CACHE[nt.text] = result
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return result
+
+
+_CACHE_SIZE = 256
+_CACHE: OrderedDict[str, ScanResult] = OrderedDict()
+
+
+def _scan(nt: NoteText) -> ScanResult:
     tokens, env = parse(nt.norm)
     out = ScanResult([], [])
     refs: list[tuple[str, str, int, int]] = []  # (kind, label, link start, link end)

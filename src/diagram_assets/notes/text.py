@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..errors import NotesError
 
 BOM = b"\xef\xbb\xbf"
-_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END = re.compile(r"(\r\n|\r|\n)")
 
 
 def decode_note(data: bytes, note: str) -> tuple[str, bool]:
@@ -48,21 +48,21 @@ class NoteText:
 
     def __post_init__(self) -> None:
         text = self.text
-        starts = [0]
-        lines: list[str] = []
-        pos = 0
-        for m in _LINE_END.finditer(text):
-            lines.append(text[pos : m.start()])
-            pos = m.end()
-            starts.append(pos)
-        lines.append(text[pos:])
+        if "\r" in text:
+            parts = _LINE_END.split(text)
+            lines, ends = parts[0::2], parts[1::2]
+        else:
+            lines = text.split("\n")
+            ends = ["\n"] * (len(lines) - 1)
+        starts = [0] * len(lines)
+        nstarts = [0] * len(lines)
+        pos = npos = 0
+        for i, line in enumerate(lines):
+            starts[i], nstarts[i] = pos, npos
+            pos += len(line) + (len(ends[i]) if i < len(ends) else 0)
+            npos += len(line) + 1
         if "\0" in text:
             lines = [line.replace("\0", "\ufffd") for line in lines]
-        nstarts = [0] * len(lines)
-        acc = 0
-        for i, line in enumerate(lines):
-            nstarts[i] = acc
-            acc += len(line) + 1
         self.starts = starts
         self.nstarts = nstarts
         self.lines = lines
