@@ -2,7 +2,7 @@
 
 The GIF encoder works on whole frames of one size and writes the GIF container itself; only
 the LZW compression of each image block is Pillow's (its C ``gif`` encoder, asked for the
-smallest code size the colour table allows). What it does, in order:
+smallest code size the frame's indices allow). What it does, in order:
 
 1. Frames become arrays of packed RGBA keys; alpha is made binary (GIF has one transparent
    index), every transparent pixel gets the key 0.
@@ -13,12 +13,17 @@ smallest code size the colour table allows). What it does, in order:
    enlarged to cover those pixels.
 4. Colours: when every colour of the animation fits in 255 (one index kept for transparency),
    one global table serves all frames and the result is lossless. Otherwise the first frame's
-   colours become the global table and each frame whose new pixels need other colours gets its
-   own table — exact when its pixels have at most 255 colours, median-cut quantised (no
-   dithering unless asked) when they have more; only those frames are lossy.
-5. For every frame a few candidate encodings are compressed and the smallest kept: pixels that
-   did not change drawn transparent or drawn with their colour, with the global table or a
-   compact local table (a table of 4 colours lets LZW start with 3-bit codes instead of 9).
+   colours (when they fit) become the global table and each frame whose new pixels need other
+   colours gets its own table — exact when its pixels have at most 255 colours, median-cut
+   quantised (no dithering unless asked; nearest colours found exactly) when they have more;
+   only those frames are lossy, and the encoder reports a bound on the PSNR a viewer sees.
+5. A frame's LZW code size only has to cover the largest index it uses, so the global table
+   is ordered to keep each frame's indices low (filled tier by tier: the first 4 entries give
+   3-bit codes, the first 8 give 4-bit codes, …); a few orders are tried.
+6. For every frame several encodings are compressed and the smallest kept: unchanged pixels
+   all transparent, all in their colour, or transparent except where their colour continues
+   the run of the drawn pixel before or after them (LZW then sees one long run) — each with
+   the global table when it has the colours, and with a compact local table.
 
 Delays are written in centiseconds (rounded from milliseconds, at least 1); the loop count goes
 in the NETSCAPE2.0 extension: 0 loops forever, N repeats N more times, ``None`` omits the
