@@ -13,6 +13,7 @@ from .textio import decode_text, line_col, parse_json
 
 EXCALIDRAW_MIME = "application/vnd.excalidraw+json"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_KEYWORD = EXCALIDRAW_MIME.encode() + b"\0"  # a text chunk's keyword ends with a NUL byte
 
 _PAYLOAD = re.compile(r"<!--\s*payload-start\s*-->(.*?)<!--\s*payload-end\s*-->", re.S)
 _PAYLOAD_VERSION = re.compile(r"<!--\s*payload-version:\s*(\d+)\s*-->")
@@ -184,9 +185,8 @@ def scene_from_png(ctx: LoadContext, data: bytes) -> dict[str, Any]:
         length, ctype = struct.unpack_from(">I4s", data, offset)
         if length > end - offset - 12:
             ctx.fail(
-                f"the PNG is truncated: chunk {ctype.decode('latin-1')!r} of {human_size(length)} "
-                "runs past the "
-                f"end of the file ({human_size(end)})",
+                f"the PNG is truncated: chunk {ctype.decode('latin-1')!r} of "
+                f"{human_size(length)} runs past the end of the file ({human_size(end)})",
                 f"byte {offset}",
                 fix="the file is damaged: export it again from Excalidraw",
             )
@@ -197,18 +197,21 @@ def scene_from_png(ctx: LoadContext, data: bytes) -> dict[str, Any]:
                 fix="the file is damaged: export it again from Excalidraw",
             )
         body = offset + 8
-        if found is None and ctype in (b"tEXt", b"zTXt", b"iTXt"):
+        if (
+            found is None
+            and ctype in (b"tEXt", b"zTXt", b"iTXt")
+            and data.startswith(_KEYWORD, body)
+            and length >= len(_KEYWORD)
+        ):
             chunk = data[body : body + length]
-            keyword = chunk.split(b"\0", 1)[0]
-            if keyword == EXCALIDRAW_MIME.encode():
-                (crc,) = struct.unpack_from(">I", data, body + length)
-                if zlib.crc32(data[offset + 4 : body + length]) != crc:
-                    ctx.fail(
-                        "the PNG's scene chunk is damaged (CRC mismatch)",
-                        f"{ctype.decode()} chunk at byte {offset}",
-                        fix="the file is damaged: export it again from Excalidraw",
-                    )
-                found = (ctype, chunk, offset)
+            (crc,) = struct.unpack_from(">I", data, body + length)
+            if zlib.crc32(data[offset + 4 : body + length]) != crc:
+                ctx.fail(
+                    "the PNG's scene chunk is damaged (CRC mismatch)",
+                    f"{ctype.decode()} chunk at byte {offset}",
+                    fix="the file is damaged: export it again from Excalidraw",
+                )
+            found = (ctype, chunk, offset)
         offset = body + length + 4
         if ctype == b"IEND":
             break

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .context import LoadContext, human_size
+from .embedded import type_name
 from .lz import LZError, LZTooLarge, decompress_from_base64, invalid_char
 from .textio import line_col, parse_json
 
@@ -128,7 +129,7 @@ def _closing_fence(text: str, start: int, marker: str) -> int:
     """
     needle = "\n" + marker
     at = start - 1  # the opening fence's line ends just before ``start``
-    while start <= len(text):
+    while True:
         at = text.find(needle, at)
         if at < 0:
             return -1
@@ -137,7 +138,6 @@ def _closing_fence(text: str, start: int, marker: str) -> int:
         if not line.strip().strip(marker[0]):
             return at + 1
         at += 1
-    return -1
 
 
 def scene_from_markdown(ctx: LoadContext, text: str) -> tuple[dict[str, Any], dict[str, str]]:
@@ -157,8 +157,6 @@ def scene_from_markdown(ctx: LoadContext, text: str) -> tuple[dict[str, Any], di
     else:
         scene = _decompress_block(ctx, block, block_place)
     if not isinstance(scene, dict):
-        from .embedded import type_name
-
         ctx.fail(
             f"the drawing block holds a JSON {type_name(scene)}, not an object",
             block_place,
