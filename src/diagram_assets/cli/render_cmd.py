@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..config import find_config
 from ..errors import DiagramsError, RenderError
 from ..render import Renderer, RenderOptions, RenderResult
 from ..render.write import planned_files, write_images
@@ -119,7 +120,8 @@ def render_command(
         claimed: dict[Path, Path] = {}
         for path in files:
             try:
-                scene = load_scene(path)
+                # vault links in Obsidian drawings resolve within the drawing's repository
+                scene = load_scene(path, root=find_config(path.parent)[0])
             except DiagramsError as exc:
                 error_line(str(exc))
                 failed += 1

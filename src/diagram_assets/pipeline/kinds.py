@@ -31,6 +31,7 @@ class KindPlan:
     outputs: dict[str, str]
     inputs: list[Path] = field(default_factory=list)
     uses_renderer: bool = True
+    salt: str = ""  # anything else the output bytes depend on (a tool's version)
 
 
 @dataclass
@@ -143,9 +144,11 @@ class DrawingKind:
     def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult:
         from ..scene import SceneLimits, drawing_stem, load_scene
 
+        max_bytes = int(ctx.config.max_source_mb * 2**20)
         limits = SceneLimits(
-            max_bytes=int(ctx.config.max_source_mb * 2**20),
+            max_bytes=max_bytes,
             max_elements=ctx.config.max_elements,
+            max_decompressed=max(64 * 2**20, 2 * max_bytes),
         )
         scene = load_scene(path, root=ctx.config.root, limits=limits)
         prefix = output_prefix_of(plan)
@@ -170,6 +173,7 @@ def output_prefix_of(plan: KindPlan) -> str:
 def all_kinds() -> list[SourceKind]:
     """Every kind the pipeline builds, in the order they are asked to claim a file
     (animation and figure specs before drawings)."""
+    from .animation_kind import AnimationKind
     from .figure_kind import FigureKind
 
-    return [FigureKind(), DrawingKind()]
+    return [AnimationKind(), FigureKind(), DrawingKind()]

@@ -174,7 +174,7 @@ def compute_digest(
     job.inputs = inputs
     job.digest = job_digest(
         kind=job.kind.name,
-        kind_version=job.kind.version(),
+        kind_version=f"{job.kind.version()} {job.plan.salt}".strip(),
         renderer=renderer if job.plan.uses_renderer else None,
         options={
             **{k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(job.options).items()},
