@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -173,3 +174,28 @@ def test_found_spans_hold_the_targets(text, bom):
     for link in find_links(data):
         assert data[link.start : link.end].decode("utf-8") == link.target
         assert link.line >= 1 and link.column >= 1
+
+
+LINK = "![](../attachments/FF.png)"
+PATHOLOGICAL = [
+    ("run of dollars", "$a " * 4000 + LINK, 1),
+    ("run of unclosed img tags", "<img " * 4000 + LINK, 1),
+    ("run of wikilink openers", "![[" * 4000 + LINK, 1),
+    ("run of brackets", "[" * 4000 + LINK + "]" * 4000, 1),
+    ("run of plain links on one line", "[x](../attachments/proto.excalidraw) " * 2000 + LINK, 1),
+    ("deeply nested quotes", ">" * 3000 + " " + LINK, 0),  # beyond markdown-it's nesting limit
+    ("many definitions", "".join(f"[r{i}]: ../attachments/FF.png\n" for i in range(2000)), 0),
+    ("long table", "| a |\n|---|\n" + f"| {LINK} |\n" * 1000, 1000),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "changes"), PATHOLOGICAL, ids=[p[0] for p in PATHOLOGICAL]
+)
+def test_pathological_notes(name, text, changes):
+    """Long runs of openers: handled correctly (and in linear time, see bench/notes.py)."""
+    result = rewrite_note(text.encode(), NOTE, VAULT, OUTPUTS)
+    assert not result.errors
+    assert len(result.changes) == changes
+    if changes:
+        assert result.new.count(b"../attachments/FF.svg") == changes

@@ -28,7 +28,8 @@ def parse_img_tag(text: str, pos: int, end: int | None = None) -> ImgSrc | bool 
     """Parse the img tag starting at ``pos``.
 
     Returns the src (an ImgSrc), ``None`` when the tag has no usable src, or ``False`` when the
-    tag does not close before ``end``.
+    tag does not close before ``end`` or meets a ``<`` outside a quoted value (so a run of
+    unclosed tags costs linear time, not quadratic).
     """
     n = len(text) if end is None else end
     i = pos + 4
@@ -42,8 +43,10 @@ def parse_img_tag(text: str, pos: int, end: int | None = None) -> ImgSrc | bool 
             if found is None:
                 return None
             return ImgSrc(pos, i + 1, *found)
+        if ch == "<":
+            return False  # not inside a tag (CommonMark's tag syntax has no '<' there)
         name_start = i
-        while i < n and text[i] not in _SPACE and text[i] not in "/>=":
+        while i < n and text[i] not in _SPACE and text[i] not in "/>=<":
             i += 1
         name = text[name_start:i]
         while i < n and text[i] in _SPACE:
@@ -63,7 +66,7 @@ def parse_img_tag(text: str, pos: int, end: int | None = None) -> ImgSrc | bool 
                 i = close + 1
             else:
                 value_start = i
-                while i < n and text[i] not in _SPACE and text[i] != ">":
+                while i < n and text[i] not in _SPACE and text[i] not in "<>":
                     i += 1
                 value = (value_start, i, "")
             if found is None and name.lower() == "src":

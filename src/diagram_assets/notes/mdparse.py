@@ -13,11 +13,13 @@ Inline content without ``[`` or ``<`` cannot hold a link and is not inline-parse
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkLabel
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block import reference as _reference
 from markdown_it.rules_core import StateCore
@@ -123,7 +125,8 @@ def _recording_reference(state: StateBlock, start: int, end: int, silent: bool) 
 def wikilink_end(src: str, pos: int, maximum: int) -> tuple[bool, int, int] | None:
     """Parse ``[[…]]`` or ``![[…]]`` at ``pos``: (embed, inner start, inner end) or None.
 
-    The inner text must be on one line, non-blank, without ``[`` or ``]``.
+    The inner text must be on one line, non-blank, without ``[`` or ``]``. The search for
+    ``]]`` stops at the next ``[``, so a run of openers is not quadratic.
     """
     if src.startswith("![[", pos):
         embed, start = True, pos + 3
@@ -131,11 +134,12 @@ def wikilink_end(src: str, pos: int, maximum: int) -> tuple[bool, int, int] | No
         embed, start = False, pos + 2
     else:
         return None
-    close = src.find("]]", start, maximum)
+    bracket = src.find("[", start, maximum)
+    close = src.find("]]", start, maximum if bracket < 0 else bracket)
     if close < 0:
         return None
     inner = src[start:close]
-    if not inner.strip() or "\n" in inner or "[" in inner or "]" in inner:
+    if not inner.strip() or "\n" in inner or "\r" in inner or "]" in inner:
         return None
     return embed, start, close
 
@@ -156,7 +160,8 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
 
 
 def _math_inline(state: StateInline, silent: bool) -> bool:
-    """``$…$`` (no space inside the dollars, no digit after the closing one) and ``$$…$$``."""
+    """``$…$`` on one line (no space inside the dollars, no digit after the closing one), and
+    ``$$…$$``."""
     src, pos, maximum = state.src, state.pos, state.posMax
     if src[pos] != "$":
         return False
@@ -169,24 +174,45 @@ def _math_inline(state: StateInline, silent: bool) -> bool:
         first = pos + 1
         if first >= maximum or src[first] in " \t\n$":
             return False
-        end = -1
-        j = first
-        while True:
-            j = src.find("$", j, maximum)
-            if j < 0:
-                return False
-            if src[j - 1] == "\\":
-                j += 1
-                continue
-            if src[j - 1] not in " \t\n" and not (j + 1 < maximum and src[j + 1].isdigit()):
-                end = j + 1
-                break
-            j += 1
+        closers, newlines = _dollar_table(state)
+        i = bisect_right(closers, first)
+        if i == len(closers):
+            return False
+        close = closers[i]
+        line_end = newlines[bisect_right(newlines, pos)]
+        if close >= min(maximum, line_end):
+            return False
+        end = close + 1
     if not silent:
         token = state.push("math_inline", "math", 0)
         token.content = src[pos:end]
     state.pos = end
     return True
+
+
+def _dollar_table(state: StateInline) -> tuple[list[int], list[int]]:
+    """Where ``$`` can close inline math, and where lines end, in the state's source (cached).
+
+    Computed once per inline source so that a run of dollars is not quadratic.
+    """
+    cached: tuple[list[int], list[int]] | None = getattr(state, "_diagrams_dollars", None)
+    if cached is not None:
+        return cached
+    src = state.src
+    closers: list[int] = []
+    j = src.find("$")
+    while j >= 0:
+        if j > 0 and src[j - 1] not in " \t\n\\" and not src[j + 1 : j + 2].isdigit():
+            closers.append(j)
+        j = src.find("$", j + 1)
+    newlines: list[int] = []
+    j = src.find("\n")
+    while j >= 0:
+        newlines.append(j)
+        j = src.find("\n", j + 1)
+    newlines.append(len(src) + 1)  # a sentinel past the end
+    state._diagrams_dollars = (closers, newlines)  # type: ignore[attr-defined]
+    return closers, newlines
 
 
 def _comment_inline(state: StateInline, silent: bool) -> bool:
@@ -227,6 +253,10 @@ def _recording(kind: str, original: InlineRule, token_type: str) -> InlineRule:
             if sink is not None:
                 token = next((t for t in state.tokens[count:] if t.type == token_type), None)
                 if token is not None and (kind != "html" or is_img_tag(token.content)):
+                    if kind == "link":  # where the link text ends, as the link rule found it
+                        end, old_max = state.pos, state.posMax
+                        token.meta["label_end"] = parseLinkLabel(state, start, True)
+                        state.pos, state.posMax = end, old_max
                     sink.append((kind, start, state.pos, token))
         return ok
 

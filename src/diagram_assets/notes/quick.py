@@ -24,6 +24,7 @@ from .targets import split_wikilink
 _BARE = re.compile(r"[^ ()<\\\x00-\x1f\x7f][^ ()\\\x00-\x1f\x7f]*")
 _UNSURE = frozenset("`<>\\$%\r\n")
 _CONTAINER = frozenset(" \t>-*+.)0123456789")
+_LOOKBACK = 1000  # characters a backward look may cover before it gives up (unsure)
 
 
 def _triggers(text: str) -> list[tuple[int, str]]:
@@ -53,14 +54,6 @@ def _triggers(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def _line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    if end < 0:
-        end = len(text)
-    cr = text.find("\r", pos, end)
-    return end if cr < 0 else cr
-
-
 def _destination(text: str, pos: int) -> int:
     """Where the link destination at ``pos`` ends (``pos`` when there is none).
 
@@ -72,7 +65,8 @@ def _destination(text: str, pos: int) -> int:
         end = m.end()
         if end >= len(text) or text[end] in " )" or text[end] < " " or text[end] == "\x7f":
             return end
-    result = parseLinkDestination(text, pos, _line_end(text, pos))
+    # both forms stop at a line break by themselves: no need to find the line's end
+    result = parseLinkDestination(text, pos, len(text))
     return result.pos if result.ok else pos
 
 
@@ -84,7 +78,8 @@ def is_plain(text: str, close: int) -> bool:
 def _maybe_image(text: str, close: int) -> bool:
     depth = 0
     i = close - 1
-    while i >= 0:
+    stop = max(-1, close - _LOOKBACK)  # unsure beyond: a run of links is not quadratic
+    while i > stop:
         ch = text[i]
         if ch in _UNSURE:
             return True
@@ -99,17 +94,23 @@ def _maybe_image(text: str, close: int) -> bool:
 
 
 def _definition_label(text: str, close: int) -> str | None:
-    """The label of a one-line definition ending at ``close``; "" when it cannot be one."""
+    """The label of a one-line definition ending at ``close``; "" when it cannot be one.
+
+    None when unsure (a label over several lines, or too far to look back).
+    """
     i = close - 1
-    while i >= 0:
+    stop = max(-1, close - _LOOKBACK)
+    while i > stop:
         ch = text[i]
         if ch in "\r\n":
             return None
         if ch == "[" and not (i > 0 and text[i - 1] == "\\"):
-            line_start = max(text.rfind("\n", 0, i), text.rfind("\r", 0, i)) + 1
-            if any(c not in _CONTAINER for c in text[line_start:i]):
-                return ""
-            return text[i + 1 : close]
+            j = i - 1
+            while j > stop and text[j] not in "\r\n":
+                if text[j] not in _CONTAINER:
+                    return ""  # text before the label: not a definition
+                j -= 1
+            return text[i + 1 : close] if j > stop or j == -1 else None
         i -= 1
     return None
 
@@ -148,7 +149,7 @@ def quick_links(text: str) -> list[tuple[LinkRef, int]] | None:
             start = at
             if start > 0 and text[start - 1] == "!":
                 start -= 1
-            parsed = wikilink_end(text, start, _line_end(text, start))
+            parsed = wikilink_end(text, start, len(text))
             if parsed is None:
                 continue
             embed, inner_start, close = parsed
@@ -160,7 +161,7 @@ def quick_links(text: str) -> list[tuple[LinkRef, int]] | None:
         else:
             tag = parse_img_tag(text, at)
             if isinstance(tag, ImgSrc):
-                if _line_end(text, at) < tag.tag_end:
+                if "\n" in text[at : tag.tag_end] or "\r" in text[at : tag.tag_end]:
                     return None  # a tag over several lines: prefixes may sit inside it
                 raw = text[tag.start : tag.end]
                 found.append((LinkRef(LinkKind.HTML_IMG, raw, "html", quote=tag.quote), -1))

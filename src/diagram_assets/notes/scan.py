@@ -9,6 +9,8 @@ exactly is reported as unplaced and never edited.
 
 from __future__ import annotations
 
+import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,8 +22,7 @@ try:  # markdown-it-py >= 4 trims with CommonMark's whitespace; older versions w
     from markdown_it.common.utils import MD_TRIM_CHARS as _TRIM
 except ImportError:  # pragma: no cover - depends on the installed markdown-it-py
     _TRIM = None  # type: ignore[assignment]
-from markdown_it.helpers import parseLinkDestination, parseLinkLabel
-from markdown_it.rules_inline import StateInline
+from markdown_it.helpers import parseLinkDestination
 from markdown_it.token import Token
 
 from .html import ImgSrc, img_srcs, parse_img_tag
@@ -61,19 +62,22 @@ def scan(nt: NoteText) -> ScanResult:
     Results are cached by the note's text (a note rewritten again, e.g. by ``watch``, is not
     parsed again); they depend on nothing else. Callers must not modify them.
     """
-    cached = _CACHE.get(nt.text)
-    if cached is not None:
-        _CACHE.move_to_end(nt.text)
-        return cached
+    with _LOCK:
+        cached = _CACHE.get(nt.text)
+        if cached is not None:
+            _CACHE.move_to_end(nt.text)
+            return cached
     result = _scan(nt)
-    _CACHE[nt.text] = result
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    with _LOCK:
+        _CACHE[nt.text] = result
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return result
 
 
 _CACHE_SIZE = 256
 _CACHE: OrderedDict[str, ScanResult] = OrderedDict()
+_LOCK = threading.Lock()
 
 
 def _scan(nt: NoteText) -> ScanResult:
@@ -131,13 +135,16 @@ def _line_mapper(nt: NoteText, token: Token) -> Mapper:
             segments.append((pos, pos + len(part), nt.nstarts[line_no] + at - lead, lead))
         pos += len(part) + 1
 
+    firsts = [segment[0] for segment in segments]
+
     def mapper(offset: int) -> int | None:
-        for start, end, base, lead in segments:
-            if start <= offset <= end:
-                if offset - start < lead:
-                    return None
-                return base + (offset - start)
-        return None
+        i = bisect_right(firsts, offset) - 1
+        if i < 0:
+            return None
+        start, end, base, lead = segments[i]
+        if offset > end or offset - start < lead:
+            return None
+        return base + (offset - start)
 
     return mapper
 
@@ -150,7 +157,7 @@ def _row_mappers(nt: NoteText, cells: list[Token]) -> list[Mapper]:
     line_no = cells[0].map[0]
     source = nt.lines[line_no]
     contents = [c.content for c in cells]
-    for begin in range(len(source)):
+    for begin in range(min(len(source), _MAX_PREFIX)):
         if source[begin] in " \t>":
             continue
         split = _split_row(source, begin)
@@ -164,6 +171,7 @@ def _row_mappers(nt: NoteText, cells: list[Token]) -> list[Mapper]:
     return [none] * len(cells)
 
 
+_MAX_PREFIX = 200  # how far into a row its block prefix ("> ", "- ", indentation) may reach
 Cell = tuple[str, list[int]]  # content, and the source column of each content character
 
 
@@ -336,7 +344,7 @@ def _md_link(
         label_end = label_start + len(tok.content)
     else:
         label_start = start + 1
-        label_end = _label_end(content, start, end)
+        label_end = tok.meta.get("label_end", -1)
         if label_end < 0:
             out.unplaced.append((nt.line_of_norm(mapper(start) or 0), content[start:end]))
             return
@@ -373,15 +381,6 @@ def _unescaped(text: str, char: str, pos: int, end: int) -> int:
             return pos
         pos += 2 if ch == "\\" else 1
     return -1
-
-
-def _label_end(content: str, start: int, end: int) -> int:
-    """Where the label of the link at ``start`` ends, found with markdown-it's own helper."""
-    from .mdparse import parser
-
-    state = StateInline(content, parser(), {}, [])
-    state.posMax = end
-    return parseLinkLabel(state, start, True)
 
 
 # -- HTML blocks ----------------------------------------------------------------------------
