@@ -30,6 +30,7 @@ COMMANDS = {
     "figure": "figure_cmd",
     "animate": "animate_cmd",
     "gif": "animate_cmd",
+    "watch": "watch_cmd",
 }
 
 

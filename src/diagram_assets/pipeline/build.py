@@ -53,6 +53,7 @@ class BuildSummary:
     up_to_date: int = 0
     removed: list[str] = field(default_factory=list)
     unplanned: list[str] = field(default_factory=list)  # sources that could not be planned
+    skipped: list[Job] = field(default_factory=list)  # stale, but passed over (see `skip`)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     browser_started: bool = False
@@ -144,8 +145,10 @@ def build(
     context: RunContext | None = None,
     wait_seconds: float = 600,
     rewrite_notes: Callable[[Plan, BuildSummary], None] | None = None,
+    skip: Callable[[Job], bool] | None = None,
 ) -> BuildSummary:
-    """Build what is stale. ``context`` lets a long-lived caller (watch) keep one warm browser."""
+    """Build what is stale. ``context`` lets a long-lived caller (watch) keep one warm browser;
+    ``skip`` lets it pass over stale jobs it knows will fail again (unchanged broken sources)."""
     reporter = reporter or Reporter()
     started = time.perf_counter()
     summary = BuildSummary()
@@ -163,6 +166,9 @@ def build(
         selected = select_jobs(plan, paths)
         stale = [j for j in selected if force or job_problems(j, plan)]
         summary.up_to_date = len(selected) - len(stale)
+        if skip is not None:
+            summary.skipped = [j for j in stale if skip(j)]
+            stale = [j for j in stale if j not in summary.skipped]
         reporter.planned(stale, summary.up_to_date)
         own_context = context is None
         ctx = context or RunContext(config, _sized_factory(config, jobs, renderer_factory))

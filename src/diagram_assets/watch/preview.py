@@ -1,0 +1,183 @@
+"""The live preview: a gallery of every output on 127.0.0.1, updated by server-sent events.
+
+The server binds to loopback only and serves exactly three things: the gallery page, the
+gallery's state (JSON) with its event stream, and the files the lock file says were built
+(from the output folder). Every other path is 404.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .loop import WatchState
+
+CONTENT_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".apng": "image/apng",
+    ".excalidraw": "application/json",
+}
+CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'"
+)
+
+
+class PreviewServer:
+    """Serve the gallery of ``state`` for outputs under ``root`` on 127.0.0.1:``port``."""
+
+    def __init__(self, state: WatchState, root: Path, port: int = 0) -> None:
+        self.state = state
+        self.root = root.resolve()
+        self._clients: list[queue.Queue[str | None]] = []
+        self._clients_lock = threading.Lock()
+        self._page = files(__package__).joinpath("preview.html").read_bytes()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                server._handle(self)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name="diagrams-preview", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    # ------------------------------------------------------------ state → JSON
+    def snapshot(self) -> dict[str, Any]:
+        with self.state.lock:
+            return {
+                "builds": self.state.builds,
+                "configError": self.state.config_error,
+                "jobs": [
+                    {
+                        "source": job.source,
+                        "built": job.built,
+                        "error": job.error,
+                        "outputs": [
+                            {"path": out, "digest": job.digests.get(out, "")[:16]}
+                            for out in job.outputs
+                        ],
+                    }
+                    for job in sorted(self.state.jobs.values(), key=lambda j: j.source)
+                ],
+            }
+
+    def publish(self) -> None:
+        """Tell every open page that the state changed (it fetches what it needs)."""
+        message = json.dumps(self.snapshot(), ensure_ascii=False)
+        with self._clients_lock:
+            for client in self._clients:
+                client.put(message)
+
+    # ------------------------------------------------------------ HTTP
+    def _allowed_file(self, name: str) -> Path | None:
+        with self.state.lock:
+            known = any(name in job.outputs for job in self.state.jobs.values())
+        if not known:
+            return None
+        path = (self.root / name).resolve()
+        try:
+            path.relative_to(self.root)
+        except ValueError:
+            return None
+        return path if path.is_file() else None
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        route = unquote(urlsplit(request.path).path)
+        if route in ("/", "/index.html"):
+            self._send(request, self._page, "text/html; charset=utf-8")
+        elif route == "/state.json":
+            body = json.dumps(self.snapshot(), ensure_ascii=False).encode("utf-8")
+            self._send(request, body, "application/json")
+        elif route == "/events":
+            self._stream(request)
+        elif route.startswith("/files/"):
+            path = self._allowed_file(route[len("/files/") :])
+            if path is None:
+                self._send(request, b"not found", "text/plain", HTTPStatus.NOT_FOUND)
+                return
+            content_type = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+            try:
+                data = path.read_bytes()
+            except OSError:
+                self._send(request, b"not found", "text/plain", HTTPStatus.NOT_FOUND)
+                return
+            self._send(request, data, content_type, cache=False)
+        else:
+            self._send(request, b"not found", "text/plain", HTTPStatus.NOT_FOUND)
+
+    def _send(
+        self,
+        request: BaseHTTPRequestHandler,
+        body: bytes,
+        content_type: str,
+        status: HTTPStatus = HTTPStatus.OK,
+        *,
+        cache: bool = False,
+    ) -> None:
+        request.send_response(status)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(body)))
+        request.send_header("Cache-Control", "no-store" if not cache else "max-age=60")
+        request.send_header("Content-Security-Policy", CSP)
+        request.send_header("X-Content-Type-Options", "nosniff")
+        request.end_headers()
+        request.wfile.write(body)
+
+    def _stream(self, request: BaseHTTPRequestHandler) -> None:
+        client: queue.Queue[str | None] = queue.Queue()
+        with self._clients_lock:
+            self._clients.append(client)
+        try:
+            request.send_response(HTTPStatus.OK)
+            request.send_header("Content-Type", "text/event-stream")
+            request.send_header("Cache-Control", "no-store")
+            request.end_headers()
+            request.wfile.write(b"retry: 500\n\n")
+            request.wfile.flush()
+            while True:
+                try:
+                    message = client.get(timeout=15)
+                except queue.Empty:
+                    request.wfile.write(b": keep-alive\n\n")
+                    request.wfile.flush()
+                    continue
+                if message is None:
+                    break
+                request.wfile.write(f"data: {message}\n\n".encode())
+                request.wfile.flush()
+        except OSError:
+            pass
+        finally:
+            with self._clients_lock:
+                self._clients.remove(client)
+
+    def close(self) -> None:
+        with self._clients_lock:
+            for client in self._clients:
+                client.put(None)
+        self._httpd.shutdown()
+        self._httpd.server_close()
