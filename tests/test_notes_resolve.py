@@ -77,10 +77,13 @@ def test_ambiguous_wikilink_lists_candidates():
         ("FF.svg", "attachments/FF.svg", "name"),
         ("../../outside.png", None, "outside"),
         ("./attachments/FF.svg", None, "relative"),  # explicit ./ is never a vault path
+        ("../Project/Note", "Project/Note.md", "relative"),  # ".md" left out, as Obsidian does
+        ("/Project/Note#Heading", "Project/Note.md", "absolute"),
+        ("../Project/", None, "outside"),  # a folder: not checked
     ],
 )
 def test_markdown_resolution(path, expected, style):
-    res = INDEX.resolve_markdown(path, "notes/a.md")
+    res = INDEX.resolve_markdown(path.split("#")[0], "notes/a.md")
     assert (res.path, res.style) == (expected, style)
 
 

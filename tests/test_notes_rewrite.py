@@ -567,6 +567,21 @@ def test_shortest_wikilink_uses_the_path_when_the_name_is_not_unique():
     assert result.new == b"![[out/fig.svg|40]]"
 
 
+def test_written_links_resolve_back_to_the_output():
+    """A vault path or name that a file next to the note would capture is written relative."""
+    from diagram_assets.notes import OutputSet, Vault
+
+    outputs = [
+        OutputSet("d/fig.yaml", {"svg": "attachments/fig.svg", "png": "attachments/fig.png"})
+    ]
+    files = ["d/fig.yaml", "attachments/fig.svg", "attachments/fig.png", "n/n.md"]
+    vault = Vault(VAULT.root, [*files, "n/attachments/fig.svg", "n/fig.svg", "fig.svg.md"])
+    result = rewrite_note(b"![](attachments/fig.png) ![](fig.png)", "n/n.md", vault, outputs)
+    assert result.new == b"![](../attachments/fig.svg) ![](../attachments/fig.svg)"
+    result = rewrite_note(b"![[fig.png]]", "n/n.md", vault, outputs)
+    assert result.new == b"![[attachments/fig.svg]]"
+
+
 def test_definition_shared_by_image_and_plain_link_is_left_with_a_warning():
     text = "![x][p] and [y][p]\n\n[p]: ../attachments/proto.excalidraw"
     result = rewrite(text)

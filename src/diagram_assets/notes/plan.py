@@ -168,14 +168,19 @@ def _plan_url(link: LinkRef, ctx: Context, line: int) -> Plan:
 
 
 def _written_path(desired: str, res: Resolved, ctx: Context, original: str) -> str:
-    """``desired`` written the way the original link was (relative, absolute, vault, name)."""
+    """``desired`` written the way the original link was (relative, absolute, vault, name).
+
+    A vault path or a bare name that would resolve to another file (one next to the note
+    with the same path) is written relative to the note instead.
+    """
+    rel = posixpath.relpath(desired, posixpath.dirname(ctx.note) or ".")
     if res.style == "absolute":
         return "/" + desired
-    if res.style == "vault":
-        return desired
-    if res.style == "name":
-        return ctx.index.shortest_name(desired)
-    rel = posixpath.relpath(desired, posixpath.dirname(ctx.note) or ".")
+    if res.style in ("vault", "name"):
+        written = desired if res.style == "vault" else ctx.index.shortest_name(desired)
+        if ctx.index.resolve_markdown(written, ctx.note).path == desired:
+            return written
+        return rel
     if original.startswith("./") and not rel.startswith("../"):
         rel = "./" + rel
     return rel
@@ -220,6 +225,8 @@ def _plan_wikilink(link: LinkRef, ctx: Context, line: int) -> Plan:
     if desired == res.path and (keep_fragment or not fragment):
         return Plan(warning=note)
     written = ctx.index.shortest_wikilink(desired)
+    if ctx.index.resolve_wikilink(written, ctx.note).path != desired:
+        written = desired  # a vault path always resolves to itself
     if any(ch in _WIKI_UNSAFE for ch in written):
         return Plan(
             warning=warning(

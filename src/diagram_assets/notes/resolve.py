@@ -144,22 +144,30 @@ class LinkIndex:
     # -- Markdown links ---------------------------------------------------------------------
 
     def resolve_markdown(self, path: str, note: str) -> Resolved:
-        """Resolve a decoded Markdown link path written in ``note``."""
+        """Resolve a decoded Markdown link path written in ``note``.
+
+        A path without an extension may name a note with ``.md`` left out (as Obsidian writes
+        them); a path ending in ``/`` names a folder and is not checked.
+        """
+        if path.endswith("/"):
+            return Resolved(None, "outside")
         if path.startswith("/"):
             target = norm_path(path)
             if target.startswith("../") or target in ("", ".", ".."):
                 return Resolved(None, "outside")
-            return Resolved(target if target in self.known else None, "absolute")
+            return Resolved(self._known_or_md(target), "absolute")
         folder = posixpath.dirname(note)
         target = posixpath.normpath(posixpath.join(folder, path))
         if target == ".." or target.startswith("../"):
             return Resolved(None, "outside")
-        if target in self.known:
-            return Resolved(target, "relative")
+        found = self._known_or_md(target)
+        if found is not None:
+            return Resolved(found, "relative")
         if not path.startswith(("./", "../")):
-            plain = norm_path(path)
-            if plain in self.known:
+            plain = self._known_or_md(norm_path(path))
+            if plain is not None:
                 return Resolved(plain, "vault")
+            plain = norm_path(path)
             if "/" not in plain:
                 named = self.named(plain)
                 if len(named) == 1:
@@ -167,6 +175,13 @@ class LinkIndex:
                 if named:
                     return Resolved(None, "name", tuple(named))
         return Resolved(None, "relative")
+
+    def _known_or_md(self, path: str) -> str | None:
+        if path in self.known:
+            return path
+        if "." not in path.rsplit("/", 1)[-1] and path + ".md" in self.known:
+            return path + ".md"
+        return None
 
     # -- wikilinks --------------------------------------------------------------------------
 
