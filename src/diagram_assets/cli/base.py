@@ -31,6 +31,7 @@ COMMANDS = {
     "animate": "animate_cmd",
     "gif": "animate_cmd",
     "watch": "watch_cmd",
+    "links": "links_cmd",
 }
 
 

@@ -54,6 +54,7 @@ class BuildSummary:
     removed: list[str] = field(default_factory=list)
     unplanned: list[str] = field(default_factory=list)  # sources that could not be planned
     skipped: list[Job] = field(default_factory=list)  # stale, but passed over (see `skip`)
+    note_errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     browser_started: bool = False
@@ -62,7 +63,7 @@ class BuildSummary:
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.unplanned
+        return not self.failed and not self.unplanned and not self.note_errors
 
 
 class Reporter:
@@ -296,6 +297,10 @@ def _commit(job: Job, result: KindResult, plan: Plan) -> list[str]:
         digest=job.digest,
         outputs={out: bytes_digest(data) for out, data in files.items()},
         inputs={k: v for k, v in job.inputs.items() if k in set(discovered)},
+        frames={
+            name: {fmt: f"{config.output}/{file}" for fmt, file in names.items()}
+            for name, names in result.frames.items()
+        },
     )
     if previous is not None:
         for old, recorded in previous.outputs.items():

@@ -36,7 +36,7 @@ class FigureKind:
         spec = load_figure_spec(path)
         scene = build_figure(spec)
         prefix = output_prefix_of(plan)
-        files, _ = render_files(spec.name, prefix, ctx.renderer(), scene, render_options(options))
+        result = render_files(spec.name, prefix, ctx.renderer(), scene, render_options(options))
         if options.excalidraw:
-            files[f"{prefix}{spec.name}.excalidraw"] = scene.dumps().encode("utf-8")
-        return KindResult(files=files, inputs=list(scene.reads), warnings=list(scene.warnings))
+            result.files[f"{prefix}{spec.name}.excalidraw"] = scene.dumps().encode("utf-8")
+        return result

@@ -42,6 +42,7 @@ class KindResult:
     files: dict[str, bytes]
     inputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    frames: dict[str, dict[str, str]] = field(default_factory=dict)  # frame name → format → file
 
 
 class RunContext:
@@ -107,19 +108,28 @@ def render_options(options: Options, *, refresh_text: bool = False) -> RenderOpt
 
 def render_files(
     stem: str, prefix: str, scene_renderer: Renderer, scene: Scene, options: RenderOptions
-) -> tuple[dict[str, bytes], list[str]]:
+) -> KindResult:
     """Render a scene and name its images ``<prefix><stem>.svg``, ``<prefix><stem>.<frame>.png``…
-    Also returns the ids of image elements drawn as placeholders (no image data)."""
+    Warns about image elements drawn as placeholders (no image data) unless the scene did."""
     from ..render.naming import image_stems
 
     result = scene_renderer.render(scene, options)
-    files: dict[str, bytes] = {}
+    out = KindResult(files={}, inputs=list(scene.reads), warnings=list(scene.warnings))
     for image, image_stem in zip(result.images, image_stems(stem, result.images), strict=True):
-        if image.svg is not None:
-            files[f"{prefix}{image_stem}.svg"] = image.svg
-        if image.png is not None:
-            files[f"{prefix}{image_stem}.png"] = image.png
-    return files, result.missing_images
+        names: dict[str, str] = {}
+        for fmt, data in (("svg", image.svg), ("png", image.png)):
+            if data is not None:
+                names[fmt] = f"{prefix}{image_stem}.{fmt}"
+                out.files[names[fmt]] = data
+        if image.frame_id is not None:
+            out.frames[image.frame_name or image_stem.rsplit(".", 1)[-1]] = names
+    for element_id in result.missing_images:
+        if not any(element_id in w for w in out.warnings):
+            where = scene.source or stem
+            out.warnings.append(
+                f"{where}: image element {element_id} has no image data; drawn as a placeholder"
+            )
+    return out
 
 
 class DrawingKind:
@@ -128,7 +138,7 @@ class DrawingKind:
     name = "drawing"
 
     def version(self) -> str:
-        return "drawing-1"
+        return "drawing-2"
 
     def claims(self, path: Path) -> bool:
         from ..scene import is_drawing_name
@@ -152,16 +162,9 @@ class DrawingKind:
         )
         scene = load_scene(path, root=ctx.config.root, limits=limits)
         prefix = output_prefix_of(plan)
-        files, missing = render_files(
+        return render_files(
             drawing_stem(path), prefix, ctx.renderer(), scene, render_options(options)
         )
-        warnings = list(scene.warnings)
-        for element_id in missing:
-            if not any(element_id in w for w in warnings):
-                warnings.append(
-                    f"{path}: image element {element_id} has no image data; drawn as a placeholder"
-                )
-        return KindResult(files=files, inputs=list(scene.reads), warnings=warnings)
 
 
 def output_prefix_of(plan: KindPlan) -> str:

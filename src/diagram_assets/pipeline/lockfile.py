@@ -34,14 +34,18 @@ class LockEntry:
     digest: str
     outputs: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
+    frames: dict[str, dict[str, str]] = field(default_factory=dict)  # name → format → output
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "digest": self.digest,
             "inputs": dict(sorted(self.inputs.items())),
             "kind": self.kind,
             "outputs": dict(sorted(self.outputs.items())),
         }
+        if self.frames:
+            data["frames"] = {k: dict(sorted(v.items())) for k, v in sorted(self.frames.items())}
+        return data
 
 
 @dataclass
@@ -78,6 +82,10 @@ class LockFile:
                     digest=str(raw["digest"]),
                     outputs={str(k): str(v) for k, v in dict(raw.get("outputs", {})).items()},
                     inputs={str(k): str(v) for k, v in dict(raw.get("inputs", {})).items()},
+                    frames={
+                        str(name): {str(f): str(p) for f, p in dict(paths).items()}
+                        for name, paths in dict(raw.get("frames", {})).items()
+                    },
                 )
             except (KeyError, TypeError, ValueError):
                 raise ConfigError(

@@ -1,0 +1,44 @@
+"""`diagrams links`: point note links at the current outputs, without building."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .base import config_options, load_config_from, main, reports_errors
+from .links_hook import report_notes
+from .progress import PlainReporter
+
+
+@main.command("links")
+@click.argument("notes", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print a unified diff of what would change.")
+@config_options
+@reports_errors
+def links_command(
+    notes: tuple[Path, ...], dry_run: bool, config_file: Path | None, directory: Path | None
+) -> None:
+    """Rewrite image links in NOTES (default: every note of the config's `notes` globs) so
+    embeds of sources and outputs point at the current outputs. Only link targets change."""
+    from ..notes import unified_diff
+    from ..pipeline import make_plan
+    from ..pipeline.notes_step import relative_notes, rewrite_links
+
+    config = load_config_from(config_file, directory)
+    plan = make_plan(config)
+    chosen = relative_notes(config, list(notes)) if notes else None
+    results = rewrite_links(plan, notes=chosen, dry_run=dry_run)
+    reporter = PlainReporter()
+    if dry_run:
+        for result in results:
+            if result.changed:
+                click.echo(unified_diff(result.data, result.new, result.note), nl=False)
+    errors = report_notes(results, reporter, verb="would rewrite" if dry_run else "rewrote")
+    changed = sum(1 for r in results if r.changed)
+    click.echo(
+        f"{len(results)} note(s), {changed} {'to change' if dry_run else 'changed'}",
+        err=bool(errors),
+    )
+    if errors:
+        raise SystemExit(1)

@@ -1,0 +1,103 @@
+"""The pipeline's note step: point note links at current outputs (build, links) or report
+links that are not current (check). The link rewriting itself is `diagram_assets.notes`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..config import Config, _glob_match
+from ..fsutil import TEMP_PREFIX
+from ..notes import LinkOptions, NoteResult, OutputSet, Vault, rewrite_notes_on_disk
+from .plan import SKIP_DIRS, Plan
+from .status import Problem
+
+
+def scan_repository(config: Config) -> list[str]:
+    """Every file of the repository (repo-relative POSIX), for resolving links."""
+    root = config.root
+    files: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        files.extend(prefix + n for n in sorted(names) if not n.startswith(TEMP_PREFIX))
+    return files
+
+
+def note_paths(config: Config, plan: Plan, files: Sequence[str]) -> list[str]:
+    """The notes: Markdown files matching `notes`, except sources (Obsidian drawings are
+    Markdown too) and anything in the output folder."""
+    sources = {job.source for job in plan.jobs} | {source for source, _ in plan.problems}
+    out = config.output + "/"
+    return [
+        f
+        for f in files
+        if f.lower().endswith(".md")
+        and f not in sources
+        and not f.startswith(out)
+        and not config.excluded(f)
+        and any(_glob_match(f, pattern) for pattern in config.notes)
+    ]
+
+
+def output_sets(plan: Plan) -> list[OutputSet]:
+    """What each source made, from the lock file: whole-image outputs by format, and frames."""
+    sets = []
+    for source, entry in sorted(plan.lock.jobs.items()):
+        framed = {path for paths in entry.frames.values() for path in paths.values()}
+        outputs = {
+            path.rsplit(".", 1)[-1]: path for path in sorted(entry.outputs) if path not in framed
+        }
+        sets.append(OutputSet(source=source, outputs=outputs, frames=entry.frames))
+    return sets
+
+
+def link_options(config: Config) -> LinkOptions:
+    return LinkOptions(formats=config.links.format, wikilinks=config.links.wikilinks)
+
+
+def rewrite_links(
+    plan: Plan, *, notes: Sequence[str] | None = None, dry_run: bool = False
+) -> list[NoteResult]:
+    """Rewrite (or, dry, compute) the links of every note, or of ``notes``."""
+    config = plan.config
+    if not config.links.enabled:
+        return []
+    files = scan_repository(config)
+    vault = Vault(config.root, files)
+    chosen = list(notes) if notes is not None else note_paths(config, plan, files)
+    return rewrite_notes_on_disk(
+        config.root, chosen, vault, output_sets(plan), link_options(config), dry_run=dry_run
+    )
+
+
+def note_problems(plan: Plan) -> list[Problem]:
+    """Links that are not current, and notes that cannot be processed, for `check`."""
+    problems: list[Problem] = []
+    for result in rewrite_links(plan, dry_run=True):
+        for error in result.errors:
+            problems.append(Problem(result.note, "error", error.what, fix=error.fix or ""))
+        for change in result.changes:
+            problems.append(
+                Problem(
+                    result.note,
+                    "link",
+                    f"link {change.old} is not current (should be {change.new})",
+                    line=change.line,
+                    fix="run `diagrams build` or `diagrams links`",
+                )
+            )
+    return problems
+
+
+def relative_notes(config: Config, paths: Sequence[Path]) -> list[str]:
+    root = config.root.resolve()
+    out = []
+    for path in paths:
+        try:
+            out.append(path.resolve().relative_to(root).as_posix())
+        except ValueError:
+            out.append(path.as_posix())
+    return out
