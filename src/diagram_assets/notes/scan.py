@@ -10,28 +10,20 @@ exactly is reported as unplaced and never edited.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from markdown_it.common.utils import normalizeReference
-
-try:  # markdown-it-py >= 4 trims with CommonMark's whitespace; older versions with str.strip
-    from markdown_it.common.utils import MD_TRIM_CHARS as _TRIM
-except ImportError:  # pragma: no cover - depends on the installed markdown-it-py
-    _TRIM = None  # type: ignore[assignment]
 from markdown_it.helpers import parseLinkDestination
 from markdown_it.token import Token
 
 from .html import ImgSrc, img_srcs, parse_img_tag
+from .mapping import Mapper, line_mapper, map_span, row_mappers
 from .mdparse import DEFS, parse
 from .model import LinkKind
 from .targets import split_wikilink
 from .text import NoteText
-
-Mapper = Callable[[int], "int | None"]
 
 
 @dataclass
@@ -93,167 +85,20 @@ def _scan(nt: NoteText) -> ScanResult:
         elif ttype == "tr_close":
             in_row = False
             if any(t.meta.get("links") for t in row):
-                for cell, mapper in zip(row, _row_mappers(nt, row), strict=True):
+                for cell, mapper in zip(row, row_mappers(nt, row), strict=True):
                     if cell.meta.get("links"):
                         _inline_links(nt, cell, mapper, out, refs)
         elif ttype == "inline":
             if in_row:
                 row.append(token)
             elif token.meta.get("links"):
-                _inline_links(nt, token, _line_mapper(nt, token), out, refs)
+                _inline_links(nt, token, line_mapper(nt, token), out, refs)
         elif ttype == "html_block" and token.map and "<" in token.content:
             _html_block_links(nt, token, out)
     if refs:
         _reference_links(nt, env, refs, out)
     out.links.sort(key=lambda link: (link.link_start, link.start))
     return out
-
-
-# -- offset mapping -------------------------------------------------------------------------
-
-
-def _line_mapper(nt: NoteText, token: Token) -> Mapper:
-    """Map offsets in a paragraph/heading/HTML block's content to the normalised text."""
-    assert token.map is not None
-    first_line = token.map[0]
-    segments: list[tuple[int, int, int, int]] = []  # content start, end, norm base, lead
-    parts = token.content.split("\n")
-    last = len(parts) - 1
-    pos = 0
-    for k, part in enumerate(parts):
-        line_no = first_line + k
-        if line_no >= len(nt.lines) or line_no >= token.map[1]:
-            break
-        source = nt.lines[line_no]
-        body = part.lstrip(" \t")
-        lead = len(part) - len(body)
-        if k < last:
-            at = len(source) - len(body) if source.endswith(body) else -1
-        else:
-            at = source.rfind(body)
-        if at >= 0:
-            segments.append((pos, pos + len(part), nt.nstarts[line_no] + at - lead, lead))
-        pos += len(part) + 1
-
-    firsts = [segment[0] for segment in segments]
-
-    def mapper(offset: int) -> int | None:
-        i = bisect_right(firsts, offset) - 1
-        if i < 0:
-            return None
-        start, end, base, lead = segments[i]
-        if offset > end or offset - start < lead:
-            return None
-        return base + (offset - start)
-
-    return mapper
-
-
-def _row_mappers(nt: NoteText, cells: list[Token]) -> list[Mapper]:
-    """Map offsets in each cell of one table row to the normalised text."""
-    none: Mapper = lambda _offset: None  # noqa: E731
-    if not cells or cells[0].map is None:
-        return [none] * len(cells)
-    line_no = cells[0].map[0]
-    source = nt.lines[line_no]
-    contents = [c.content for c in cells]
-    for begin in range(min(len(source), _MAX_PREFIX)):
-        if source[begin] in " \t>":
-            continue
-        split = _split_row(source, begin)
-        if split is not None and _cells_match(split, contents):
-            base = nt.nstarts[line_no]
-            return [
-                _cell_mapper(base, split[i]) if i < len(split) else none for i in range(len(cells))
-            ]
-        if source[begin] not in "-*+.)0123456789":
-            break
-    return [none] * len(cells)
-
-
-_MAX_PREFIX = 200  # how far into a row its block prefix ("> ", "- ", indentation) may reach
-Cell = tuple[str, list[int]]  # content, and the source column of each content character
-
-
-def _split_row(source: str, begin: int) -> list[Cell] | None:
-    """Split a table row as markdown-it does, keeping the column of every character."""
-    end = len(source.rstrip(_TRIM))
-    cells: list[Cell] = []
-    chars: list[str] = []
-    cols: list[int] = []
-    escaped = False
-    for col in range(begin, end):
-        ch = source[col]
-        if ch == "|" and not escaped:
-            cells.append(("".join(chars), cols))
-            chars, cols = [], []
-        elif ch == "|":
-            chars[-1], cols[-1] = "|", col  # an escaped pipe loses its backslash
-        else:
-            chars.append(ch)
-            cols.append(col)
-        escaped = ch == "\\"
-    cells.append(("".join(chars), cols))
-    if cells and cells[0][0] == "":
-        cells.pop(0)
-    if cells and cells[-1][0] == "":
-        cells.pop()
-    trimmed: list[Cell] = []
-    for text, columns in cells:
-        body = text.strip(_TRIM)
-        lead = len(text) - len(text.lstrip(_TRIM))
-        trimmed.append((body, columns[lead : lead + len(body)]))
-    return trimmed
-
-
-def _cells_match(split: list[Cell], contents: list[str]) -> bool:
-    for i, content in enumerate(contents):
-        have = split[i][0] if i < len(split) else ""
-        if have != content:
-            return False
-    return True
-
-
-def _cell_mapper(base: int, cell: Cell) -> Mapper:
-    columns = cell[1]
-
-    def mapper(offset: int) -> int | None:
-        if offset < len(columns):
-            return base + columns[offset]
-        if offset == len(columns) and columns:
-            return base + columns[-1] + 1
-        return None
-
-    return mapper
-
-
-def _span(
-    nt: NoteText, mapper: Mapper, start: int, end: int, expect: str, whole: bool = False
-) -> tuple[int, int] | None:
-    """Map a content span to the original text; None unless it holds exactly ``expect``.
-
-    A ``whole`` link may differ in line endings and in the backslashes a table cell drops
-    before ``|``.
-    """
-    if end <= start:
-        first = mapper(start)
-        if first is None:
-            return None
-        at = nt.to_text(first)
-        return (at, at) if expect == "" else None
-    first, last = mapper(start), mapper(end - 1)
-    if first is None or last is None:
-        return None
-    a, b = nt.to_text(first), nt.to_text(last) + 1
-    found = nt.text[a:b]
-    if found != expect and not (whole and _loose(found) == expect):
-        return None
-    return a, b
-
-
-def _loose(text: str) -> str:
-    """A whole link as the parser sees it: ``\\n`` line endings, no backslash before ``|``."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\\|", "|")
 
 
 # -- inline links ---------------------------------------------------------------------------
@@ -268,7 +113,7 @@ def _inline_links(
 ) -> None:
     content = token.content
     for kind, start, end, tok in token.meta["links"]:
-        whole = _span(nt, mapper, start, end, content[start:end], whole=True)
+        whole = map_span(nt, mapper, start, end, content[start:end], whole=True)
         line = nt.line_of_norm(mapper(start) or 0)
         if whole is None:
             out.unplaced.append((line, content[start:end]))
@@ -296,7 +141,7 @@ def _wikilink(
     inner = content[inner_start : end - 2]
     target_end, _alias = split_wikilink(inner)
     raw = inner[:target_end]
-    span = _span(nt, mapper, inner_start, inner_start + target_end, raw)
+    span = map_span(nt, mapper, inner_start, inner_start + target_end, raw)
     if span is None:
         out.unplaced.append((nt.line_of_norm(mapper(start) or 0), content[start:end]))
         return
@@ -317,7 +162,7 @@ def _html_inline(
     tag = parse_img_tag(content, start, end)
     if not isinstance(tag, ImgSrc):
         return
-    span = _span(nt, mapper, tag.start, tag.end, content[tag.start : tag.end])
+    span = map_span(nt, mapper, tag.start, tag.end, content[tag.start : tag.end])
     if span is None:
         out.unplaced.append((nt.line_of_norm(mapper(start) or 0), content[start:end]))
         return
@@ -357,7 +202,7 @@ def _md_link(
         if not result.ok or not result.str:
             return  # an empty or invalid destination: nothing to rewrite
         raw = content[pos : result.pos]
-        span = _span(nt, mapper, pos, result.pos, raw)
+        span = map_span(nt, mapper, pos, result.pos, raw)
         if span is None:
             out.unplaced.append((nt.line_of_norm(mapper(start) or 0), content[start:end]))
             return
@@ -390,11 +235,11 @@ def _html_block_links(nt: NoteText, token: Token, out: ScanResult) -> None:
     content = token.content
     if "<img" not in content.lower():
         return
-    mapper = _line_mapper(nt, token)
+    mapper = line_mapper(nt, token)
     for tag in img_srcs(content):
         tag_text = content[tag.tag_start : tag.tag_end]
-        whole = _span(nt, mapper, tag.tag_start, tag.tag_end, tag_text, whole=True)
-        span = _span(nt, mapper, tag.start, tag.end, content[tag.start : tag.end])
+        whole = map_span(nt, mapper, tag.tag_start, tag.tag_end, tag_text, whole=True)
+        span = map_span(nt, mapper, tag.start, tag.end, content[tag.start : tag.end])
         if whole is None or span is None:
             line = nt.line_of_norm(mapper(tag.tag_start) or 0)
             out.unplaced.append((line, content[tag.tag_start : tag.tag_end]))
