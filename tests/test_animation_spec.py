@@ -184,7 +184,7 @@ def test_background_transparent_and_names(tmp_path):
         ),
         ("duration: 100\n", "line 1, column 1", "no frames"),
         ("images: x.png\ndrawing: d.excalidraw\n", "line 2", "only one frame source"),
-        ("images: x.png\nimages: y.png\n", "line 2, column 1", "given twice"),
+        ("images: x.png\nimages: y.png\n", "line 2, column 1", "duplicate key `images`"),
         ("images: []\n", "line 1, column 9", "non-empty list"),
         ("images: [x.png, 3]\n", "line 1, column 17", "must be a text"),
         ("images: x.png\nframes: [a]\n", "line 2", "frames: names the frames of a drawing"),
@@ -205,8 +205,8 @@ def test_background_transparent_and_names(tmp_path):
         ("images: x.png\nname: ''\n", "line 2", "non-empty"),
         ("- images: x.png\n", "line 1, column 1", "mapping of keys, not a list"),
         ("", "line 1, column 1", "not an empty file"),
-        ("images: [x.png\n", "line 2", "not valid YAML"),
-        ("images: !!python/object:os.system x\n", "line 1", "not valid YAML"),
+        ("images: [x.png\n", "line 2, column 1", "YAML syntax error"),
+        ("images: !!python/object:os.system x\n", "line 1, column 9", "tag"),
         ("? [a, b]\n: 1\n", "line 1", "plain name"),
     ],
 )
@@ -220,7 +220,7 @@ def test_bad_specs_give_one_line_with_the_place(tmp_path, text, place, words):
 def test_not_utf8_and_missing_file(tmp_path):
     path = tmp_path / "b.anim.yaml"
     path.write_bytes(b"images: \xff\xfe\n")
-    with pytest.raises(SpecError, match="not UTF-8"):
+    with pytest.raises(SpecError, match="line 1, column 9: the file is not valid UTF-8"):
         load_animation_spec(path)
     with pytest.raises(SpecError, match="file not found"):
         load_animation_spec(tmp_path / "missing.anim.yaml")

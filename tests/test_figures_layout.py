@@ -19,7 +19,7 @@ from diagram_assets.figures.elements import bounds
 from diagram_assets.figures.palettes import CELL_TYPES
 from diagram_assets.figures.schema import parse_figure
 from diagram_assets.figures.text import LIBERATION_SANS, fonts_available, text_size
-from diagram_assets.figures.yamlsrc import parse_yaml
+from diagram_assets.specyaml import parse_spec_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 SPECS = sorted((REPO / "diagrams" / "figures").glob("*.figure.yaml"))
@@ -74,7 +74,7 @@ LINEAR = {"points", "startBinding", "endBinding", "startArrowhead", "endArrowhea
 
 def spec_from_text(text: str, name: str = "t.figure.yaml"):
     path = Path(name)
-    return parse_figure(parse_yaml(text.encode(), path), path)
+    return parse_figure(parse_spec_yaml(text.encode(), path), path)
 
 
 def box(e):

@@ -13,7 +13,7 @@ from diagram_assets.errors import SpecError
 from diagram_assets.figures import figure_name, is_figure_spec, load_figure_spec
 from diagram_assets.figures.elements import fractional_index
 from diagram_assets.figures.schema import parse_figure
-from diagram_assets.figures.yamlsrc import parse_yaml
+from diagram_assets.specyaml import parse_spec_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 SPECS = REPO / "diagrams" / "figures"
@@ -247,7 +247,7 @@ def test_fractional_indices_are_valid_and_sorted():
 def test_any_text_gives_a_spec_or_a_spec_error(text):
     path = Path("fuzz.figure.yaml")
     try:
-        root = parse_yaml(text.encode("utf-8", "surrogatepass"), path)
+        root = parse_spec_yaml(text.encode("utf-8", "surrogatepass"), path)
         parse_figure(root, path)
     except SpecError as exc:
         assert "\n" not in str(exc)
@@ -298,7 +298,7 @@ def test_structured_garbage_gives_a_spec_or_a_spec_error(kind, value):
     text = json.dumps({kind: value})  # JSON is YAML
     path = Path("fuzz.figure.yaml")
     try:
-        parse_figure(parse_yaml(text.encode(), path), path)
+        parse_figure(parse_spec_yaml(text.encode(), path), path)
     except SpecError as exc:
         assert str(exc).startswith("fuzz.figure.yaml")
 

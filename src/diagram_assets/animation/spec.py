@@ -52,8 +52,8 @@ from typing import Any, Literal
 from PIL import ImageColor
 
 from ..errors import SpecError
-from ..fsutil import inside, read_bytes_limited
-from .yamlmarks import MarkedYaml, load_marked_yaml
+from ..fsutil import inside
+from ..specyaml import Node, load_spec_yaml, type_name
 
 SPEC_SUFFIXES = (".anim.yaml", ".anim.yml", ".animation.yaml", ".animation.yml")
 ANIMATIONS_FOLDER = "animations"
@@ -87,7 +87,6 @@ KNOWN_KEYS = (
     "dither",
     "gifsicle",
 )
-MAX_SPEC_BYTES = 1 << 20
 MAX_DURATION_MS = 600_000  # ten minutes per frame
 MAX_CANVAS_SIDE = 16_384
 MAX_PLAYS = 65_536
@@ -171,11 +170,10 @@ def is_animation_spec(path: Path) -> bool:
     if not name.endswith((".yaml", ".yml")) or ANIMATIONS_FOLDER not in path.parent.parts:
         return False
     try:
-        data = read_bytes_limited(path, MAX_SPEC_BYTES, what="animation spec", error=SpecError)
-        doc = load_marked_yaml(data.decode("utf-8-sig"), path)
-    except (SpecError, UnicodeDecodeError):
+        root = load_spec_yaml(path, what="animation spec")
+    except SpecError:
         return path.is_file()
-    return isinstance(doc.value, dict) and any(k in doc.value for k in SOURCE_KEYS)
+    return isinstance(root.value, dict) and any(k in root.value for k in SOURCE_KEYS)
 
 
 # --------------------------------------------------------------------------- values
@@ -288,35 +286,26 @@ def _resolve(value: Any, key: str, spec: AnimationSpec, place: str) -> Path:
 def load_animation_spec(path: Path, *, root: Path | None = None) -> AnimationSpec:
     """Read and check an animation spec; SpecError naming the file, line and column."""
     path = Path(path)
-    data = read_bytes_limited(path, MAX_SPEC_BYTES, what="animation spec", error=SpecError)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SpecError(
-            f"not UTF-8 text (byte {exc.start})", file=path, fix="save the file as UTF-8"
-        ) from None
-    doc = load_marked_yaml(text, path)
-    return _from_yaml(doc, path, root)
+    return _from_yaml(load_spec_yaml(path, what="animation spec"), path, root)
 
 
-def _from_yaml(doc: MarkedYaml, path: Path, root: Path | None) -> AnimationSpec:
-    top = doc.value
-    if not isinstance(top, dict):
-        got = "an empty file" if top is None else f"a {type(top).__name__}"
-        raise SpecError(
+def _from_yaml(doc: Node, path: Path, root: Path | None) -> AnimationSpec:
+    if not isinstance(doc.value, dict):
+        got = "an empty file" if doc.value is None and doc.raw is None else type_name(doc.value)
+        raise doc.error(
             f"an animation spec is a mapping of keys, not {got}",
-            file=path,
-            place=doc.place(()),
             fix="start with e.g. `images: frames/*.png`",
         )
+    nodes: dict[str, Node] = doc.value
+    top = {key: node.plain() for key, node in nodes.items()}
     spec = AnimationSpec(path=path, name=spec_stem(path), kind="images", root=root)
-    spec.places = {str(k): doc.place((k,)) for k in top}
+    spec.places = {key: node.place for key, node in nodes.items()}
     for key in top:
         if key not in KNOWN_KEYS:
             raise spec.error(
                 f"unknown key `{key}`",
-                place=doc.key_place((key,)),
-                fix=_suggest(str(key), KNOWN_KEYS),
+                place=doc.key_node(key).place,
+                fix=_suggest(key, KNOWN_KEYS),
             )
 
     given = [k for k in SOURCE_KEYS if k in top]
@@ -329,13 +318,13 @@ def _from_yaml(doc: MarkedYaml, path: Path, root: Path | None) -> AnimationSpec:
         raise spec.error(
             f"{what} images:, drawing: or figure:",
             given[1] if len(given) > 1 else None,
-            place=None if len(given) > 1 else doc.place(()),
+            place=None if len(given) > 1 else doc.place,
             fix="images: a glob or list of image files; drawing: an Excalidraw file with "
             "frames; figure: a figure spec with steps",
         )
     spec.kind = given[0]  # type: ignore[assignment]
     if spec.kind == "images":
-        spec.images = _image_patterns(top["images"], doc, spec)
+        spec.images = _image_patterns(nodes["images"], spec)
         if "frames" in top:
             raise spec.error(
                 "frames: names the frames of a drawing or the steps of a figure",
@@ -346,16 +335,16 @@ def _from_yaml(doc: MarkedYaml, path: Path, root: Path | None) -> AnimationSpec:
         spec.source = _resolve(top[spec.kind], spec.kind, spec, spec.place(spec.kind))
         spec.source_place = spec.place(spec.kind)
         if "frames" in top:
-            spec.order = _names(top["frames"], doc, spec)
+            spec.order = _names(nodes["frames"], spec)
 
     if "name" in top:
         spec.name = _check_name(top["name"], spec, spec.place("name"))
     else:
-        spec.name = _check_name(spec.name, spec, doc.place(()))
+        spec.name = _check_name(spec.name, spec, doc.place)
     if "duration" in top:
         spec.duration_ms = parse_duration(top["duration"], "duration", spec, spec.place("duration"))
     if "durations" in top:
-        _durations(top["durations"], doc, spec)
+        _durations(nodes["durations"], spec)
     if "hold_last" in top:
         spec.hold_last_ms = parse_duration(
             top["hold_last"], "hold_last", spec, spec.place("hold_last")
@@ -391,7 +380,7 @@ def _from_yaml(doc: MarkedYaml, path: Path, root: Path | None) -> AnimationSpec:
             )
         spec.scale = float(scale)
     if "formats" in top:
-        spec.formats = _formats(top["formats"], doc, spec)
+        spec.formats = _formats(nodes["formats"], spec)
     for flag in ("dither", "gifsicle"):
         if flag in top:
             if not isinstance(top[flag], bool):
@@ -400,65 +389,70 @@ def _from_yaml(doc: MarkedYaml, path: Path, root: Path | None) -> AnimationSpec:
     return spec
 
 
-def _image_patterns(value: Any, doc: MarkedYaml, spec: AnimationSpec) -> tuple[Placed, ...]:
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not items:
+def _listed(node: Node) -> list[Node]:
+    """The items of a list, or the value itself when one text stands for a list of one."""
+    return node.value if isinstance(node.value, list) else [node]
+
+
+def _image_patterns(node: Node, spec: AnimationSpec) -> tuple[Placed, ...]:
+    if not isinstance(node.value, str | list) or not node.value:
         raise spec.error(
             "images must be a glob or a non-empty list of paths and globs",
             "images",
             fix="write e.g. images: frames/*.png",
         )
     out = []
-    for i, item in enumerate(items):
-        place = doc.place(("images",) if isinstance(value, str) else ("images", i))
-        if not isinstance(item, str) or not item.strip():
-            raise spec.error(f"an image path must be a text, not `{item}`", place=place)
-        out.append(Placed(item.strip(), place))
+    for item in _listed(node):
+        if not isinstance(item.value, str) or not item.value.strip():
+            raise spec.error(
+                f"an image path must be a text, not `{item.plain()}`", place=item.place
+            )
+        out.append(Placed(item.value.strip(), item.place))
     return tuple(out)
 
 
-def _names(value: Any, doc: MarkedYaml, spec: AnimationSpec) -> tuple[Placed, ...]:
-    if not isinstance(value, list) or not value:
+def _names(node: Node, spec: AnimationSpec) -> tuple[Placed, ...]:
+    if not isinstance(node.value, list) or not node.value:
         raise spec.error(
             "frames must be a non-empty list of names",
             "frames",
             fix="write e.g. frames: [intro, step 1]",
         )
     out = []
-    for i, item in enumerate(value):
-        place = doc.place(("frames", i))
-        if isinstance(item, bool) or not isinstance(item, str | int | float):
-            raise spec.error(f"a frame name must be a text, not `{item}`", place=place)
-        out.append(Placed(str(item), place))
+    for item in node.value:
+        if isinstance(item.value, bool) or not isinstance(item.value, str | int | float):
+            raise spec.error(f"a frame name must be a text, not `{item.plain()}`", place=item.place)
+        out.append(Placed(str(item.value), item.place))
     return tuple(out)
 
 
-def _durations(value: Any, doc: MarkedYaml, spec: AnimationSpec) -> None:
-    if isinstance(value, list):
-        if not value:
+def _durations(node: Node, spec: AnimationSpec) -> None:
+    if isinstance(node.value, list):
+        if not node.value:
             raise spec.error("durations must not be empty", "durations")
         spec.duration_list = tuple(
-            (
-                parse_duration(v, f"duration of frame {i + 1}", spec, doc.place(("durations", i))),
-                doc.place(("durations", i)),
-            )
-            for i, v in enumerate(value)
+            (parse_duration(item.value, f"duration of frame {i + 1}", spec, item.place), item.place)
+            for i, item in enumerate(node.value)
         )
         return
-    if not isinstance(value, dict):
+    if not isinstance(node.value, dict):
         raise spec.error(
             "durations must map frame names or positions to durations",
             "durations",
             fix="write e.g. durations: {intro.png: 2000, 3: 500}",
         )
-    for key, v in value.items():
-        place = doc.place(("durations", key))
+    for text, item in node.value.items():
+        key = node.keys[text].value  # typed: `3:` is the position 3, `intro:` a label
+        place = item.place
         if isinstance(key, bool) or key is None or not isinstance(key, int | str | float):
-            raise spec.error(f"`{key}` is not a frame name or position", place=place)
+            raise spec.error(f"`{text}` is not a frame name or position", place=place)
         if isinstance(key, int) and key == 0:
             raise spec.error("frame positions start at 1 (and -1 is the last)", place=place)
         norm: int | str = key if isinstance(key, int) else str(key)
-        spec.durations[norm] = (parse_duration(v, f"duration of frame {key}", spec, place), place)
+        spec.durations[norm] = (
+            parse_duration(item.value, f"duration of frame {text}", spec, place),
+            place,
+        )
 
 
 def _plays(value: Any, spec: AnimationSpec) -> int:
@@ -498,16 +492,17 @@ def _size(value: Any, spec: AnimationSpec) -> tuple[int, int]:
     return w, h
 
 
-def _formats(value: Any, doc: MarkedYaml, spec: AnimationSpec) -> tuple[str, ...]:
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not items:
+def _formats(node: Node, spec: AnimationSpec) -> tuple[str, ...]:
+    if not isinstance(node.value, str | list) or not node.value:
         raise spec.error("formats must be a non-empty list of gif, webp, apng", "formats")
     out: list[str] = []
-    for i, item in enumerate(items):
-        fmt = item.strip().lower().lstrip(".") if isinstance(item, str) else item
+    for item in _listed(node):
+        value = item.value
+        fmt = value.strip().lower().lstrip(".") if isinstance(value, str) else value
         if fmt not in FORMATS:
-            place = doc.place(("formats",) if isinstance(value, str) else ("formats", i))
-            raise spec.error(f"unknown format `{item}`", place=place, fix="use gif, webp or apng")
+            raise spec.error(
+                f"unknown format `{item.plain()}`", place=item.place, fix="use gif, webp or apng"
+            )
         if fmt not in out:
             out.append(fmt)
     return tuple(out)

@@ -58,10 +58,10 @@ def is_figure_spec(path: Path) -> bool:
     if not name.endswith((".yaml", ".yml")) or "figures" not in path.parent.parts:
         return False
     from ..errors import SpecError
-    from .yamlsrc import load_yaml
+    from ..specyaml import load_spec_yaml
 
     try:
-        root = load_yaml(path)
+        root = load_spec_yaml(path, what="figure spec")
     except (SpecError, OSError):
         return False
     return isinstance(root.value, dict) and ("layers" in root.value or "blocks" in root.value)

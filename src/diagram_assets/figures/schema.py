@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..specyaml import Node, load_spec_yaml, type_name
 from .palettes import (
     BLOCK_STYLES,
     CELL_TYPES,
@@ -25,7 +26,6 @@ from .palettes import (
     normalise_name,
     resolve_cell_type,
 )
-from .yamlsrc import Node, load_yaml, type_name
 
 STYLES = ("clean", "sketch")
 ORIENTATIONS = ("left-to-right", "bottom-to-top")
@@ -421,7 +421,7 @@ def _resolve_include(root: Node, path: Path, depth: int, reads: list[Path]) -> N
             fix="include a spec that does not include this one",
         )
     reads.append(base_path)
-    base = _resolve_include(load_yaml(base_path), base_path, depth + 1, reads)
+    base = _resolve_include(_load(base_path), base_path, depth + 1, reads)
     if not isinstance(base.value, dict):
         raise base.error("the included spec must be a mapping")
     merged = dict(base.value)
@@ -491,13 +491,22 @@ def _apply_patch(root: Node, patch: Node) -> None:
 def load_figure_spec(path: Path) -> FigureSpec:
     """Read and validate a figure spec; SpecError with file:line:column on any problem."""
     path = Path(path)
-    root = load_yaml(path)
+    root = _load(path)
     reads: list[Path] = []
     root = _resolve_include(root, path, 0, reads)
     return parse_figure(root, path, reads)
 
 
+def _load(path: Path) -> Node:
+    return load_spec_yaml(path, what="figure spec")
+
+
 def spec_kind(root: Node) -> str:
+    if root.value is None and root.raw is None:  # no document, or only comments
+        raise root.error(
+            "the spec is empty",
+            fix="write a mapping with `layers:` or `blocks:` (see SPEC.md of the figures)",
+        )
     if not isinstance(root.value, dict):
         raise root.error(
             f"a figure spec must be a mapping, not {type_name(root.value)}",
