@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from diagram_assets.figures import (
     build_figure,
+    build_steps,
     figure_scene,
     figure_steps,
     load_figure_spec,
@@ -24,6 +25,7 @@ from diagram_assets.specyaml import parse_spec_yaml
 REPO = Path(__file__).resolve().parent.parent
 SPECS = sorted((REPO / "diagrams" / "figures").glob("*.figure.yaml"))
 FIVE = ["FF", "DFF", "RNN", "LSTM", "Transformer架构"]
+TRANSFORMER_STEPS = REPO / "diagrams" / "animations" / "Transformer执行.steps.yaml"
 
 pytestmark = pytest.mark.skipif(
     not fonts_available(LIBERATION_SANS),
@@ -285,7 +287,7 @@ def test_text_fits_measured_width():
 
 
 def test_steps_keep_the_same_bounds_and_highlight():
-    steps = figure_steps(REPO / "diagrams" / "figures" / "Transformer执行.figure.yaml")
+    steps = figure_steps(TRANSFORMER_STEPS)
     assert [n for n, _ in steps][:2] == ["read Je", "read suis"]
     assert len(steps) == 8
     frames = {tuple(bounds(s.elements)) for _, s in steps}
@@ -300,6 +302,61 @@ def test_steps_keep_the_same_bounds_and_highlight():
     assert last["probs[5]"]["opacity"] == 100 and last["outputs[5]"]["opacity"] == 100
     assert last["probs[5]"]["strokeColor"] == "#e03131"
     assert first["figure.bounds"]["opacity"] == 0
+
+
+def _visible(scene) -> set[str]:
+    return {e["id"] for e in scene.elements if e["opacity"] > 0}
+
+
+def _dangling_arrows(scene) -> list[str]:
+    """Visible arrows or lines with an end bound to an invisible element."""
+    seen = _visible(scene)
+    dangling = []
+    for e in scene.elements:
+        ends = [(e.get(key) or {}).get("elementId") for key in ("startBinding", "endBinding")]
+        if e["id"] in seen and any(end is not None and end not in seen for end in ends):
+            dangling.append(e["id"])
+    return dangling
+
+
+def test_a_step_draws_an_edge_only_when_both_its_cells_are_visible():
+    spec = spec_from_text(
+        "layers:\n"
+        "  - {id: a, cells: input, size: 2}\n"
+        "  - {id: h, cells: hidden, size: 2}\n"
+        "  - {id: o, cells: output, size: 1}\n"
+        "hidden: [h, o]\n"
+        "steps:\n"
+        "  - {name: inputs}\n"
+        "  - {name: hidden layer, show: [h]}\n"
+        "  - {name: output, show: [o]}\n"
+        "  - {name: no inputs, hide: [a]}\n"
+    )
+    scenes = [scene for _, scene in build_steps(spec)]
+    into_h, into_o = "edge:a[1]>h[2]", "edge:h[2]>o[1]"
+    first, second, third, fourth = (_visible(s) for s in scenes)
+    assert into_h not in first and into_o not in first
+    assert "h[2]" in second and into_h in second
+    assert into_o not in second  # o is still hidden: its edges are not drawn yet
+    assert into_h in third and into_o in third
+    assert into_h not in fourth and into_o in fourth and "a[1]" not in fourth
+    for scene in scenes:
+        assert _dangling_arrows(scene) == []
+
+
+def test_hidden_parts_of_a_still_figure_take_their_edges_along():
+    spec = spec_from_text(
+        "layers:\n  - {id: a, cells: input, size: 2}\n  - {id: o, cells: output, size: 1}\n"
+        'hidden: ["o[1]"]\n'
+    )
+    scene = build_figure(spec)
+    assert "edge:a[1]>o[1]" not in _visible(scene) and "a[1]" in _visible(scene)
+    assert _dangling_arrows(scene) == []
+
+
+def test_repo_animation_steps_draw_no_dangling_arrow():
+    for name, scene in figure_steps(TRANSFORMER_STEPS):
+        assert _dangling_arrows(scene) == [], name
 
 
 def test_figure_without_steps_is_one_step():

@@ -65,7 +65,7 @@ def test_render_through_chromium(tmp_path):
 def test_steps_render_to_frames_of_one_size():
     from diagram_assets.render import Renderer, RenderOptions
 
-    steps = figure_steps(FIGURES / "Transformer执行.figure.yaml")[:3]
+    steps = figure_steps(REPO / "diagrams" / "animations" / "Transformer执行.steps.yaml")[:3]
     with Renderer() as renderer:
         sizes = {
             renderer.render(scene, RenderOptions(formats=("png",), scale=1)).images[0].png_size

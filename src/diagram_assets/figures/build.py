@@ -48,7 +48,7 @@ def build_figure(spec: FigureSpec) -> Scene:
     builder = _build(spec)
     elements = builder.finish()
     if spec.hidden:
-        hidden = _expand(builder, spec.hidden, elements)
+        hidden = _with_arrows(_expand(builder, spec.hidden, elements), elements)
         for element in elements:
             if element["id"] in hidden:
                 element["opacity"] = 0
@@ -62,15 +62,32 @@ def build_figure(spec: FigureSpec) -> Scene:
 
 
 def _expand(builder: SceneBuilder, refs: list[Ref], elements: list[Element]) -> set[str]:
-    """Element ids drawn for ``refs``, with their bound text and the arrows touching them."""
+    """Element ids drawn for ``refs``, with the text bound inside them.
+
+    Arrows touching them are not included unless drawn for one of ``refs``: whether an arrow
+    shows depends on both its ends (:func:`_with_arrows`).
+    """
     ids: set[str] = set()
     for ref in refs:
         ids.update(builder.members.get(str(ref), []))
     by_id = {e["id"]: e for e in elements}
     for eid in list(ids):
         for bound in by_id[eid].get("boundElements") or []:
-            ids.add(bound["id"])
+            if bound["type"] == "text":
+                ids.add(bound["id"])
     return ids
+
+
+def _with_arrows(hidden: set[str], elements: list[Element]) -> set[str]:
+    """``hidden`` plus every arrow bound to a hidden element: an arrow (or edge) is drawn
+    only when both its ends are."""
+    out = set(hidden)
+    for element in elements:
+        for end in ("startBinding", "endBinding"):
+            binding = element.get(end)
+            if binding and binding.get("elementId") in hidden:
+                out.add(element["id"])
+    return out
 
 
 def _highlight(element: Element) -> None:
@@ -111,9 +128,10 @@ def build_steps(spec: FigureSpec) -> list[tuple[str, Scene]]:
         lit: set[str] = set()
         for ref in step.highlight:
             lit.update(builder.shapes.get(str(ref), []))
+        invisible = _with_arrows(hidden, base)
         elements = copy.deepcopy(base)
         for element in elements:
-            if element["id"] in hidden:
+            if element["id"] in invisible:
                 element["opacity"] = 0
             if element["id"] in lit:
                 _highlight(element)
