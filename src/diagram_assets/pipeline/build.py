@@ -241,9 +241,8 @@ def _run_one(job: Job, plan: Plan, ctx: RunContext) -> JobOutcome:
         result = job.kind.run(job.path, job.plan, job.options, ctx)
         written = _commit(job, result, plan)
     except DiagramsError as exc:
-        error = (
-            exc if exc.file else type(exc)(exc.what, file=job.source, place=exc.place, fix=exc.fix)
-        )
+        shown = _shown(exc.file, plan) if exc.file is not None else job.source
+        error = type(exc)(exc.what, file=shown, place=exc.place, fix=exc.fix)
         return JobOutcome(job, False, time.perf_counter() - started, error=str(error))
     except OSError as exc:
         return JobOutcome(
@@ -263,6 +262,16 @@ def _run_one(job: Job, plan: Plan, ctx: RunContext) -> JobOutcome:
             "(rerun with DIAGRAMS_DEBUG=1 for the traceback, and please report it)",
         )
     return JobOutcome(job, True, time.perf_counter() - started, written, list(result.warnings))
+
+
+def _shown(file: object, plan: Plan) -> object:
+    """A file named in an error, relative to the repository when it is inside it."""
+    if isinstance(file, str | Path) and Path(file).is_absolute():
+        try:
+            return Path(file).resolve().relative_to(plan.config.root.resolve()).as_posix()
+        except (ValueError, OSError):
+            return file
+    return file
 
 
 def _commit(job: Job, result: KindResult, plan: Plan) -> list[str]:

@@ -15,6 +15,7 @@ from .status import Problem, job_problems, orphan_problems
 @dataclass
 class CheckReport:
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     sources: int = 0
     current: int = 0
     seconds: float = 0.0
@@ -25,13 +26,16 @@ class CheckReport:
 
 
 def check(
-    config: Config, *, note_problems: Callable[[Plan], list[Problem]] | None = None
+    config: Config,
+    *,
+    note_problems: Callable[[Plan], tuple[list[Problem], list[str]]] | None = None,
 ) -> CheckReport:
     started = time.perf_counter()
     plan = make_plan(config)
     report = CheckReport(sources=len(plan.jobs) + len(plan.problems))
     for source, exc in plan.problems:
-        report.problems.append(Problem(source, "broken", exc.what, source, fix=exc.fix or ""))
+        what = f"{exc.place}: {exc.what}" if exc.place else exc.what
+        report.problems.append(Problem(source, "broken", what, source, fix=exc.fix or ""))
     for job in plan.jobs:
         problems = job_problems(job, plan)
         report.problems.extend(problems)
@@ -39,14 +43,17 @@ def check(
             report.current += 1
     report.problems.extend(orphan_problems(plan))
     if note_problems is not None:
-        report.problems.extend(note_problems(plan))
+        problems, warnings = note_problems(plan)
+        report.problems.extend(problems)
+        report.warnings.extend(warnings)
     plan.hasher.save()
     report.seconds = time.perf_counter() - started
     return report
 
 
 def format_text(report: CheckReport) -> str:
-    lines = [p.text() for p in report.problems]
+    lines = [f"warning: {w}" for w in report.warnings]
+    lines += [p.text() for p in report.problems]
     if report.ok:
         lines.append(f"all current: {report.sources} sources ({report.seconds:.2f} s)")
     else:
@@ -64,6 +71,7 @@ def format_json(report: CheckReport) -> str:
             "sources": report.sources,
             "current": report.current,
             "seconds": round(report.seconds, 3),
+            "warnings": report.warnings,
             "problems": [
                 {
                     "path": p.path,
@@ -90,7 +98,7 @@ def _gh_escape(text: str, *, prop: bool = False) -> str:
 
 def format_github(report: CheckReport) -> str:
     """GitHub Actions workflow commands: one ::error annotation per problem."""
-    lines = []
+    lines = [f"::warning title=diagrams check::{_gh_escape(w)}" for w in report.warnings]
     for p in report.problems:
         props = f"file={_gh_escape(p.path, prop=True)}"
         if p.line:

@@ -3,27 +3,13 @@ links that are not current (check). The link rewriting itself is `diagram_assets
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..config import Config, _glob_match
-from ..fsutil import TEMP_PREFIX
 from ..notes import LinkOptions, NoteResult, OutputSet, Vault, rewrite_notes_on_disk
-from .plan import SKIP_DIRS, Plan
+from .plan import Plan
 from .status import Problem
-
-
-def scan_repository(config: Config) -> list[str]:
-    """Every file of the repository (repo-relative POSIX), for resolving links."""
-    root = config.root
-    files: list[str] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        rel = os.path.relpath(folder, root)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        files.extend(prefix + n for n in sorted(names) if not n.startswith(TEMP_PREFIX))
-    return files
 
 
 def note_paths(config: Config, plan: Plan, files: Sequence[str]) -> list[str]:
@@ -65,20 +51,25 @@ def rewrite_links(
     config = plan.config
     if not config.links.enabled:
         return []
-    files = scan_repository(config)
-    vault = Vault(config.root, files)
-    chosen = list(notes) if notes is not None else note_paths(config, plan, files)
+    vault = Vault.scan(config.root)
+    chosen = list(notes) if notes is not None else note_paths(config, plan, sorted(vault.files))
     return rewrite_notes_on_disk(
         config.root, chosen, vault, output_sets(plan), link_options(config), dry_run=dry_run
     )
 
 
-def note_problems(plan: Plan) -> list[Problem]:
-    """Links that are not current, and notes that cannot be processed, for `check`."""
+def note_problems(plan: Plan) -> tuple[list[Problem], list[str]]:
+    """Links that are not current and notes that cannot be processed (problems), and links to
+    missing files (warnings), for `check`."""
     problems: list[Problem] = []
+    warnings: list[str] = []
     for result in rewrite_links(plan, dry_run=True):
+        warnings.extend(result.warnings)
         for error in result.errors:
-            problems.append(Problem(result.note, "error", error.what, fix=error.fix or ""))
+            where = f"{error.place}: " if error.place else ""
+            problems.append(
+                Problem(result.note, "error", f"{where}{error.what}", fix=error.fix or "")
+            )
         for change in result.changes:
             problems.append(
                 Problem(
@@ -89,7 +80,7 @@ def note_problems(plan: Plan) -> list[Problem]:
                     fix="run `diagrams build` or `diagrams links`",
                 )
             )
-    return problems
+    return problems, warnings
 
 
 def relative_notes(config: Config, paths: Sequence[Path]) -> list[str]:
