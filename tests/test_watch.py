@@ -136,8 +136,10 @@ def test_watch_rebuilds_fails_recovers_and_removes(repo: Path, watch: Watch) -> 
     watch.wait_line(r"^removed attachments/b\.")
     wait_for(lambda: not (out / "b.png").exists() and not (out / "b.svg").exists())
     assert png.exists()
-    assert not any(p.name.startswith(".diagrams-tmp-") for p in out.iterdir())
+    # the lock file is written last, atomically: wait for the cycle to end, then no temporaries
+    wait_for(lambda: not any(p.name.startswith(".diagrams-tmp-") for p in out.iterdir()))
     assert watch.stop() == 0
+    assert not any(p.name.startswith(".diagrams-tmp-") for p in out.iterdir())
     assert any(line == "stopped" for line in [*watch.seen, *list(watch.lines.queue)])
 
 
