@@ -34,7 +34,7 @@ def rewrite_after_build(
     return step
 
 
-def note_problems(plan: Plan) -> list[Problem]:
+def note_problems(plan: Plan) -> tuple[list[Problem], list[str]]:
     from ..pipeline.notes_step import note_problems as problems
 
     return problems(plan)
