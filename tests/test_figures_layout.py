@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from diagram_assets.figures import (
     load_figure_spec,
 )
 from diagram_assets.figures.elements import bounds
-from diagram_assets.figures.palettes import CELL_TYPES
+from diagram_assets.figures.palettes import CELL_TYPES, HIGHLIGHT
 from diagram_assets.figures.schema import parse_figure
 from diagram_assets.figures.text import LIBERATION_SANS, fonts_available, text_size
 from diagram_assets.specyaml import parse_spec_yaml
@@ -278,6 +279,75 @@ def test_transformer_structure():
         assert by_id[f"{s}.pe.wave"]["type"] == "line"
 
 
+def test_transformer_decoder_is_evenly_spaced_and_the_encoder_enters_from_the_side():
+    els = figure_scene(REPO / "diagrams" / "figures" / "Transformer架构.figure.yaml").elements
+    by_id = {e["id"]: e for e in els}
+
+    def gaps(ids):  # from the top of each item to the bottom of the one above it
+        return [
+            by_id[a]["y"] - (by_id[b]["y"] + by_id[b]["height"]) for a, b in itertools.pairwise(ids)
+        ]
+
+    dec_gaps = gaps(["dec_self", "dec_norm1", "dec_cross", "dec_norm2", "dec_ff", "dec_norm3"])
+    enc_gaps = gaps(["enc_attn", "enc_norm1", "enc_ff", "enc_norm2"])
+    # no gap in the decoder is much wider than the encoder's widest (the cross attention's holds
+    # the link's level and the residual's split, one above the other)
+    assert max(dec_gaps) <= 1.5 * max(enc_gaps), dec_gaps
+    # the cross attention sits below the encoder's top: the links come down the gutter between
+    # the two stacks and enter the decoder's box from the side
+    enc, dec = by_id["enc"], by_id["dec"]
+    assert by_id["dec_cross"]["y"] + by_id["dec_cross"]["height"] > enc["y"]
+    links = [e for e in els if e["id"].startswith("link:enc_norm2>dec_cross")]
+    assert len(links) == 2
+    for link in links:
+        pts = [(link["x"] + px, link["y"] + py) for px, py in link["points"]]
+        downs = [
+            (p, q) for p, q in itertools.pairwise(pts) if abs(p[0] - q[0]) < 0.5 and q[1] > p[1] + 1
+        ]
+        assert len(downs) == 1
+        x = downs[0][0][0]
+        assert enc["x"] + enc["width"] < x < dec["x"]
+        assert pts[1][1] < enc["y"] < pts[0][1]  # it first rises clear of the encoder's box
+        assert pts[-1][1] > pts[-2][1] - 40 and pts[-1][0] == pts[-2][0]  # last: up into it
+
+
+def _segment_distance(p, a, b):
+    (px, py), (ax, ay), (bx, by) = p, a, b
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / ((dx * dx + dy * dy) or 1.0)))
+    return ((px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2) ** 0.5
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM"])
+def test_self_loops_touch_no_link_or_edge(name):
+    els = figure_scene(REPO / "diagrams" / "figures" / f"{name}.figure.yaml").elements
+    by_id = {e["id"]: e for e in els}
+    lines = [e for e in els if e["id"].startswith(("edge:", "link:"))]
+    loops = [e for e in els if e["id"].startswith("loop:")]
+    assert loops and lines
+    for loop in loops:
+        cell = by_id[loop["startBinding"]["elementId"]]
+        cx, cy, r = cell["x"] + cell["width"] / 2, cell["y"] + cell["height"] / 2, cell["width"] / 2
+        # the part of the loop that stands out of the cell (its ends touch the rim, where every
+        # edge starts too)
+        out = [
+            (loop["x"] + px, loop["y"] + py)
+            for px, py in loop["points"]
+            if ((loop["x"] + px - cx) ** 2 + (loop["y"] + py - cy) ** 2) ** 0.5 > r + 4
+        ]
+        assert len(out) >= 5
+        for line in lines:
+            ends = [(line["x"] + px, line["y"] + py) for px, py in line["points"]]
+            near = min(_segment_distance(p, ends[0], ends[-1]) for p in out)
+            assert near >= 2.5, f"{loop['id']} is {near:.1f} px from {line['id']}"
+        for other in els:  # and no other cell
+            if other["type"] == "ellipse" and "[" in other["id"] and other is not cell:
+                ox = other["x"] + other["width"] / 2
+                oy = other["y"] + other["height"] / 2
+                gap = min(((x - ox) ** 2 + (y - oy) ** 2) ** 0.5 for x, y in out)
+                assert gap > other["width"] / 2 + 2
+
+
 def test_text_fits_measured_width():
     w1, h1 = text_size("Multi-Head", LIBERATION_SANS, 16)
     w2, _ = text_size("Multi-Head Attention", LIBERATION_SANS, 16)
@@ -288,20 +358,41 @@ def test_text_fits_measured_width():
 
 def test_steps_keep_the_same_bounds_and_highlight():
     steps = figure_steps(TRANSFORMER_STEPS)
-    assert [n for n, _ in steps][:2] == ["read Je", "read suis"]
-    assert len(steps) == 8
+    names = [n for n, _ in steps]
+    assert names[:2] == ["source sentence", "embed the tokens"]
+    assert names[4] == "write I" and names[-1] == "translation" and len(steps) == 10
     frames = {tuple(bounds(s.elements)) for _, s in steps}
     assert len(frames) == 1
     ids = [[e["id"] for e in s.elements] for _, s in steps]
     assert all(i == ids[0] for i in ids)
     first = {e["id"]: e for e in steps[0][1].elements}
-    assert first["inputs[1]"]["strokeColor"] == "#e03131"
-    assert first["inputs[2]"]["strokeColor"] != "#e03131"
+    assert first["inputs[1]"]["strokeColor"] == HIGHLIGHT
+    assert first["enc_attn"]["strokeColor"] != HIGHLIGHT
     assert first["probs[1]"]["opacity"] == 0 and first["probs[1].text"]["opacity"] == 0
+    assert first["outputs[1]"]["opacity"] == 100 and first["outputs[2]"]["opacity"] == 0
+    write_i = {e["id"]: e for e in steps[4][1].elements}
+    assert write_i["probs[1]"]["opacity"] == 100 and write_i["probs[2]"]["opacity"] == 0
+    # the decoder attends to the encoder: both links into the cross attention light up
+    for k in (1, 2):
+        assert write_i[f"link:enc_norm2>dec_cross#{k}"]["strokeColor"] == HIGHLIGHT
     last = {e["id"]: e for e in steps[-1][1].elements}
     assert last["probs[5]"]["opacity"] == 100 and last["outputs[5]"]["opacity"] == 100
-    assert last["probs[5]"]["strokeColor"] == "#e03131"
+    assert last["probs[5]"]["strokeColor"] == HIGHLIGHT
     assert first["figure.bounds"]["opacity"] == 0
+
+
+def test_arrows_between_two_highlighted_shapes_are_highlighted():
+    spec = spec_from_text(
+        "layers:\n  - {id: a, cells: input, size: 2}\n  - {id: h, cells: recurrent, size: 2}\n"
+        "  - {id: o, cells: output, size: 1}\n"
+        "steps:\n  - {name: one, highlight: [a, h]}\n  - {name: two, highlight: [o]}\n"
+    )
+    (_, one), (_, two) = build_steps(spec)
+    lit_one = {e["id"] for e in one.elements if e["strokeColor"] == HIGHLIGHT}
+    lit_two = {e["id"] for e in two.elements if e["strokeColor"] == HIGHLIGHT}
+    assert {"edge:a[1]>h[2]", "edge:a[2]>h[1]", "link:h[1]>2", "loop:h[1]"} <= lit_one
+    assert not any(i.startswith("edge:h") for i in lit_one)  # o is not highlighted
+    assert lit_two == {"o[1]"}  # one shape alone: no arrow joins it to another lit shape
 
 
 def _visible(scene) -> set[str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from PIL import Image
 
 from ..errors import DiagramsError
+from ..figures import FIGURES_VERSION
 from .compose import fit_canvas, frame_durations, has_soft_alpha
 from .encode import encode_apng, encode_gif_report, encode_webp, plays_to_gif_loop
 from .frames import (
@@ -23,7 +24,8 @@ from .frames import (
 from .spec import AnimationSpec, Rgba
 
 # Bump when the same spec and inputs would give different output bytes (it goes in digests).
-ANIMATION_VERSION = "anim-1"
+# Frames made from figure steps change with the figures' layout: their version is part of it.
+ANIMATION_VERSION = f"anim-1+figures-{FIGURES_VERSION}"
 # A colour-reduced GIF below this PSNR (dB) gets a warning; above it the loss is not visible.
 VISIBLE_LOSS_DB = 40.0
 

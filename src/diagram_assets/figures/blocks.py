@@ -10,8 +10,11 @@ side). Arrows are computed, never placed by hand:
   stream rises, splits, and enters the block's bottom at evenly spaced points);
 * ``residual: X`` on a block draws the skip connection that leaves the stream below X, runs
   up the column's outer side and enters the block from the side;
-* ``links`` join columns: they leave the top of the source, rise above it, run across and
-  enter the target block from below (the gap below the target grows when needed).
+* ``links`` join columns: they leave the top of the source, rise clear of it, run across and
+  enter the target block from below. A target lower than that (the Transformer's cross
+  attention, below the top of the encoder) is reached through the gutter between the
+  columns: the link comes down there and enters the target's column from the side, so the
+  target's column keeps its even spacing.
 
 All arrows are bound to the shapes at both ends.
 """
@@ -34,6 +37,7 @@ BRANCH_GAP = 50  # below an item whose inputs split (fan-in, residual)
 LINK_GAP = 72  # below an item that links from another column enter
 BRANCH_AT = 24  # the split point's distance below the item
 LINK_AT = 24  # the level links run at, below their target
+LINK_CLEAR = 18  # how far a link rises above its source (or the source's stack box)
 SUM = 22  # ⊕ diameter
 PE = 30  # positional-encoding symbol diameter
 PE_DIST = 44  # from the ⊕'s rim to the symbol's rim
@@ -97,7 +101,6 @@ class BlocksLayout:
         self.b = builder
         self.fam = builder.style.font_family
         self.size = builder.style.font_size
-        self.extra: dict[str, float] = {}  # extra gap below an item (links need room)
         self.items = self.diagram.all_items()
         self.skipped = {
             it.residual.target: it.id for it in self.items.values() if it.residual is not None
@@ -141,7 +144,7 @@ class BlocksLayout:
             gap = BRANCH_GAP
         else:
             gap = GAP
-        return gap + self.extra.get(item.id, 0.0)
+        return gap
 
     # -- vertical layout ----------------------------------------------------------------
     def _layout_column(self, col: ColumnLayout, first_slot: float, last_slot: float) -> None:
@@ -218,20 +221,8 @@ class BlocksLayout:
 
     def layout(self) -> None:
         first, last = self._first_last_slots()
-        for _ in range(6):
-            for col in self.columns:
-                self._layout_column(col, first, last)
-            changed = False
-            for link in self.diagram.links:
-                src_col, src = self._find(link.source.target)
-                _, dst = self._find(link.target.target)
-                level = dst.bottom + LINK_AT
-                clear = self._exit_top(src_col, src) - 18
-                if level > clear:
-                    self.extra[dst.item.id] = self.extra.get(dst.item.id, 0.0) + level - clear
-                    changed = True
-            if not changed:
-                break
+        for col in self.columns:
+            self._layout_column(col, first, last)
         # align the columns' bottoms, then place them side by side
         for col in self.columns:
             self._extents(col)
@@ -506,16 +497,28 @@ class BlocksLayout:
             for k, (source, x) in enumerate(plan[side], start=1):
                 self._link(source, target, x, k)
 
+    def _column_of(self, p: Placed) -> ColumnLayout:
+        return next(col for col in self.columns if p in col.placed)
+
+    def _gutter(self, source: ColumnLayout, target: ColumnLayout) -> float:
+        """x of the middle of the gap beside ``target`` on the side ``source`` is on."""
+        if source.x < target.x:
+            return target.x + target.left - COLUMN_GAP / 2
+        return target.x + target.right + COLUMN_GAP / 2
+
     def _link(self, source: str, target: Placed, x: float, k: int) -> None:
-        _, src = self._find(source)
+        src_col, src = self._find(source)
         assert src.element is not None and target.element is not None
         level = target.bottom + LINK_AT
-        pts: list[Point] = [
-            (src.x, src.top - ARROW_GAP),
-            (src.x, level),
-            (x, level),
-            (x, target.bottom + ARROW_GAP),
-        ]
+        clear = self._exit_top(src_col, src) - LINK_CLEAR
+        start = (src.x, src.top - ARROW_GAP)
+        end = (x, target.bottom + ARROW_GAP)
+        pts: list[Point]
+        if level <= clear:  # the target is high enough: up, across, up
+            pts = [start, (src.x, level), (x, level), end]
+        else:  # up clear of the source, across to the gutter, down, in from the side, up
+            gutter = self._gutter(src_col, self._column_of(target))
+            pts = [start, (src.x, clear), (gutter, clear), (gutter, level), (x, level), end]
         arrow = self.b.arrow(
             f"link:{source}>{target.item.id}#{k}", pts, src.element, target.element
         )

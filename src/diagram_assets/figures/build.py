@@ -5,13 +5,11 @@ from __future__ import annotations
 import copy
 
 from ..scene.model import Scene
+from . import FIGURES_VERSION
 from .elements import Element, SceneBuilder, Style, bounds, fractional_index, stable_int
 from .palettes import HIGHLIGHT, INK
 from .schema import FigureSpec, Ref
 from .text import EXCALIFONT, LIBERATION_SANS
-
-# Bump when the scenes generated from the same spec change: it is part of build digests.
-FIGURES_VERSION = "1"
 
 APP_STATE = {"viewBackgroundColor": "#ffffff", "gridSize": 20, "gridModeEnabled": False}
 
@@ -90,6 +88,17 @@ def _with_arrows(hidden: set[str], elements: list[Element]) -> set[str]:
     return out
 
 
+def _joining(shapes: set[str], elements: list[Element]) -> set[str]:
+    """Arrows (and edges) bound at both ends to ``shapes``: highlighted with them, so a step
+    that lights two blocks also lights the arrows between them."""
+    out: set[str] = set()
+    for element in elements:
+        start, end = element.get("startBinding"), element.get("endBinding")
+        if start and end and start.get("elementId") in shapes and end.get("elementId") in shapes:
+            out.add(element["id"])
+    return out
+
+
 def _highlight(element: Element) -> None:
     element["strokeColor"] = HIGHLIGHT
     element["strokeWidth"] = max(2, element["strokeWidth"] + 1)
@@ -97,6 +106,9 @@ def _highlight(element: Element) -> None:
 
 def build_steps(spec: FigureSpec) -> list[tuple[str, Scene]]:
     """One Scene per step; hidden parts stay in place with opacity 0, so bounds never change.
+
+    A step's highlights are the shapes of its ``highlight`` ids and the arrows joining two of
+    them; an arrow is drawn only when both its ends are visible.
 
     Each step scene also carries an invisible rectangle around the whole figure (opacity 0),
     so every frame exports with the same size and position.
@@ -128,6 +140,7 @@ def build_steps(spec: FigureSpec) -> list[tuple[str, Scene]]:
         lit: set[str] = set()
         for ref in step.highlight:
             lit.update(builder.shapes.get(str(ref), []))
+        lit |= _joining(lit, base)
         invisible = _with_arrows(hidden, base)
         elements = copy.deepcopy(base)
         for element in elements:

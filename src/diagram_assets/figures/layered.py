@@ -24,6 +24,9 @@ from .text import text_size
 CELL = 30  # cell diameter
 ACROSS = 48  # distance between cell centres in a layer
 FLOW = 120  # distance between layers
+FLOW_RECURRENT = 150  # … in a net with recurrent columns: flatter edges leave room for loops
+LOOP_SIZE = 0.4  # a self-loop's radius, as a fraction of the cell's
+LOOP_OUT = 0.85  # how far the loop stands out: its centre is this many loop radii past the rim
 GAP = 1  # binding gap between an edge's end and the cell rim
 DOT = 4  # diameter of the ⋮ dots
 
@@ -58,7 +61,8 @@ class LayeredLayout:
             ),
             default=0,
         )
-        flow_step = FLOW if self.vertical else max(FLOW, label_width + 24)
+        base = FLOW_RECURRENT if any(la.recurrent for la in layers) else FLOW
+        flow_step = base if self.vertical else max(base, label_width + 24)
         for i, layer in enumerate(layers):
             self.flow_of[layer.id] = i * flow_step
             visible = layer.visible_cells()
@@ -178,11 +182,32 @@ class LayeredLayout:
                 self.b.tag(ref, mark)
                 self.b.tag(layer.id, mark)
 
+    def _loop_direction(self, layer: LayerSpec) -> float:
+        """The direction of a column's self-loops (degrees; −90 = straight "up", across the
+        flow): halfway between the column link above a cell and the steepest line leaving it
+        up and forward, for the cell where that room is smallest, so loops touch neither."""
+        lines = [*self._pending, *self._links]
+        narrowest = 90.0
+        for cell in layer.visible_cells():
+            me = (layer.id, cell)
+            f0, a0 = self.centres[me]
+            steepest = 0.0  # the flow direction itself bounds the room
+            for src, dst in lines:
+                if me not in (src, dst) or src == dst:
+                    continue
+                f1, a1 = self.centres[dst if src == me else src]
+                angle = math.degrees(math.atan2(a1 - a0, f1 - f0))
+                if -90 < angle < 0:
+                    steepest = min(steepest, angle)
+            narrowest = min(narrowest, steepest + 90)
+        return -90 + narrowest / 2
+
     def _loops(self, layer: LayerSpec) -> None:
+        towards = self._loop_direction(layer)
         for cell in layer.visible_cells():
             f, a = self.centres[(layer.id, cell)]
             shape = self.cells[(layer.id, cell)]
-            pts = [self.page(f + pf, a + pa) for pf, pa in loop_points(CELL / 2 + GAP)]
+            pts = [self.page(f + pf, a + pa) for pf, pa in loop_points(CELL / 2 + GAP, towards)]
             ref = f"{layer.id}[{cell}]"
             loop = self.b.arrow(
                 f"loop:{ref}",
@@ -254,12 +279,12 @@ class LayeredLayout:
 def loop_points(r: float, towards: float = -55.0) -> list[Point]:
     """A small round loop on a cell of radius ``r``: points relative to the cell's centre.
 
-    The loop is an arc of a circle of radius ``0.5 r`` whose centre sits just outside the rim
-    in the direction ``towards`` (degrees, 0 = along the flow, −90 = "up"); it starts and ends
-    where the two circles cross, so both ends touch the cell.
+    The loop is an arc of a circle of radius ``LOOP_SIZE · r`` whose centre sits just outside
+    the rim in the direction ``towards`` (degrees, 0 = along the flow, −90 = "up"); it starts
+    and ends where the two circles cross, so both ends touch the cell, close together.
     """
-    rho = 0.5 * r
-    d = r + 0.55 * rho
+    rho = LOOP_SIZE * r
+    d = r + LOOP_OUT * rho
     t = math.radians(towards)
     cx, cy = d * math.cos(t), d * math.sin(t)
     # where the loop circle meets the cell's circle: angle seen from the loop's centre
