@@ -565,3 +565,40 @@ def test_dither_option_reaches_the_encoder(tmp_path):
     sources = [as_rgba(f) for f in antialiased_frames(2)]
     exact, worst = fidelity(sources, [1000, 1000], decode_gif(dithered["a.gif"]))
     assert not exact and worst > 35
+
+
+# --------------------------------------------------------------------------- this repo's animation
+
+REPO = Path(__file__).resolve().parent.parent
+REPO_ANIMATION = REPO / "diagrams" / "animations" / "Transformer执行.anim.yaml"
+
+
+def test_the_repo_animation_plays_every_step_with_a_long_last_hold():
+    from diagram_assets.animation.build import compose_animation
+    from diagram_assets.animation.spec import is_animation_spec
+    from diagram_assets.figures import is_figure_spec
+
+    spec = load_animation_spec(REPO_ANIMATION, root=REPO)
+    assert spec.kind == "figure" and spec.source is not None
+    # the steps spec it reads is a source of no kind: it makes no still image of its own
+    assert not is_figure_spec(spec.source) and not is_animation_spec(spec.source)
+    assert animation_outputs(spec) == ["Transformer执行.gif"]
+    assert REPO / "diagrams" / "figures" / "Transformer架构.figure.yaml" in [
+        p.resolve() for p in animation_inputs(spec)
+    ]
+    composed = compose_animation(spec, FakeRenderer, lambda _w: None)
+    assert composed.labels[:4] == [
+        "source sentence",
+        "embed the tokens",
+        "encoder self-attention",
+        "encoder output",
+    ]
+    assert [x for x in composed.labels if x.startswith("write ")] == [
+        "write I",
+        "write am",
+        "write a",
+        "write student",
+    ]
+    assert composed.labels[-2:] == ["end of sentence", "translation"]
+    assert composed.durations_ms == [2000] + [1400] * 8 + [4000]
+    assert spec.plays == 0  # loops forever
