@@ -1,8 +1,9 @@
 """GIF size and encode time: our encoder against Pillow's writer, with and without gifsicle.
 
-For each frame set — the repo's own animation specs (diagrams/animations/, when present) and
-two synthetic diagram animations (flat: under 255 colours; anti-aliased: thousands) — prints
-bytes, encode time (median of 3) and fidelity of:
+For each frame set — the repo's own animation specs (those in diagrams/animations/, such as
+Transformer执行.anim.yaml, rendered through Chromium) and two synthetic diagram animations
+(flat: under 255 colours; anti-aliased: thousands) — prints bytes, encode time (median of 3)
+and fidelity of:
 
   (a) ours                 diagram_assets.animation.encode_gif
   (b) pillow               Image.save(save_all=True) with Pillow's defaults
@@ -33,6 +34,7 @@ from PIL import Image
 from diagram_assets.animation import compose_animation, encode_gif, load_animation_spec
 from diagram_assets.animation.decode import as_rgba, decode_gif, fidelity
 from diagram_assets.animation.encode import gifsicle_available, gifsicle_pass
+from diagram_assets.animation.spec import is_animation_spec
 from diagram_assets.animation.synthetic import antialiased_frames, flat_frames
 
 REPO = Path(__file__).resolve().parent.parent
@@ -117,7 +119,9 @@ def _apng(frames: list[Image.Image], durations: list[int]) -> bytes:
 
 def repo_sets(extra: list[Path], with_repo: bool) -> list[tuple[str, list[Image.Image], list[int]]]:
     folder = REPO / "diagrams" / "animations"
-    specs = sorted(p for p in folder.glob("*.y*ml")) if folder.is_dir() and with_repo else []
+    # the animation specs only (the folder also holds the figure steps they read)
+    found = sorted(p for p in folder.glob("*.y*ml") if is_animation_spec(p))
+    specs = found if folder.is_dir() and with_repo else []
     if with_repo and not specs:
         where = folder.relative_to(REPO)
         print(f"(no animation specs in {where} yet: the repo's animation is skipped)")
