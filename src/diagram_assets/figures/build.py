@@ -50,13 +50,7 @@ def build_figure(spec: FigureSpec) -> Scene:
         for element in elements:
             if element["id"] in hidden:
                 element["opacity"] = 0
-    return Scene(
-        elements=elements,
-        app_state=dict(APP_STATE),
-        files={},
-        source=spec.path,
-        reads=list(spec.reads),
-    )
+    return _scene(spec, elements)
 
 
 def _expand(builder: SceneBuilder, refs: list[Ref], elements: list[Element]) -> set[str]:

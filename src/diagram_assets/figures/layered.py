@@ -241,33 +241,21 @@ class LayeredLayout:
                 label = self.b.text(f"{layer.id}.label", x, y, text)
             self.b.tag(layer.id, label)
 
+    def _straight(self, eid: str, src: tuple[str, int], dst: tuple[str, int]) -> Element:
+        """A headless line from rim to rim, bound to both cells."""
+        r = CELL / 2
+        p1, p2 = self._rim_points(self.centres[src], self.centres[dst], r, r)
+        cells = self.cells[src], self.cells[dst]
+        return self.b.arrow(eid, [p1, p2], *cells, head=None, gap_start=GAP, gap_end=GAP)
+
     def bind_edges(self) -> None:
         """Create the edges (behind the cells) now that the cells exist."""
-        r = CELL / 2
-        made: list[Element] = []
-        for src, dst in self._pending:
-            p1, p2 = self._rim_points(self.centres[src], self.centres[dst], r, r)
-            edge = self.b.arrow(
-                f"edge:{src[0]}[{src[1]}]>{dst[0]}[{dst[1]}]",
-                [p1, p2],
-                self.cells[src],
-                self.cells[dst],
-                head=None,
-                gap_start=GAP,
-                gap_end=GAP,
-            )
-            made.append(edge)
+        made = [
+            self._straight(f"edge:{src[0]}[{src[1]}]>{dst[0]}[{dst[1]}]", src, dst)
+            for src, dst in self._pending
+        ]
         for src, dst in self._links:
-            p1, p2 = self._rim_points(self.centres[src], self.centres[dst], r, r)
-            link = self.b.arrow(
-                f"link:{src[0]}[{src[1]}]>{dst[1]}",
-                [p1, p2],
-                self.cells[src],
-                self.cells[dst],
-                head=None,
-                gap_start=GAP,
-                gap_end=GAP,
-            )
+            link = self._straight(f"link:{src[0]}[{src[1]}]>{dst[1]}", src, dst)
             self.b.tag(src[0], link)
             made.append(link)
         # edges and links go behind every cell: move them to the front of the element list
