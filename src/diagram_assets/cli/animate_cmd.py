@@ -12,7 +12,15 @@ from ..animation import build_animation, load_animation_spec
 from ..errors import DiagramsError
 from ..fsutil import atomic_write
 from ..render import Renderer
-from .base import error_line, main, reports_errors, warning_line
+from .base import (
+    chromium_option,
+    error_line,
+    formats_option,
+    main,
+    output_option,
+    reports_errors,
+    warning_line,
+)
 
 
 class _LazyRenderer:
@@ -39,33 +47,16 @@ def _size(n: int) -> str:
 
 @main.command("animate")
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the animations (default: next to each spec).",
-)
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(["gif", "webp", "apng"]),
-    help="Output format, instead of the spec's `formats:`; repeat for several.",
+@output_option("animations")
+@formats_option(
+    ["gif", "webp", "apng"], "Output format, instead of the spec's `formats:`; repeat for several."
 )
 @click.option(
     "--gifsicle",
     is_flag=True,
     help="Also pass GIFs through `gifsicle -O3` when it is installed (never required).",
 )
-@click.option(
-    "--chromium",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    envvar="DIAGRAMS_CHROMIUM",
-    help="Chromium binary, for drawing and figure frames (default: found automatically).",
-)
+@chromium_option
 @reports_errors
 def animate_command(
     specs: tuple[Path, ...],

@@ -119,3 +119,40 @@ def load_config_from(config_file: Path | None, directory: Path | None) -> Config
     from ..config import load_config
 
     return load_config(directory, config_file=config_file)
+
+
+def output_option(what: str) -> Callable[[F], F]:
+    """``-o/--output DIR``: where a one-off command writes (default: next to each input)."""
+    return click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"Folder for the {what} (default: next to each input).",
+    )
+
+
+def formats_option(choices: list[str], help: str) -> Callable[[F], F]:
+    return click.option(
+        "-f", "--format", "formats", multiple=True, type=click.Choice(choices), help=help
+    )
+
+
+def scale_option(func: F) -> F:
+    return click.option(
+        "--scale",
+        type=click.FloatRange(0, 16, min_open=True),
+        default=2,
+        show_default=True,
+        help="PNG scale factor.",
+    )(func)
+
+
+def chromium_option(func: F) -> F:
+    return click.option(
+        "--chromium",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        envvar="DIAGRAMS_CHROMIUM",
+        help="Chromium binary (default: found automatically; never downloaded).",
+    )(func)

@@ -13,49 +13,32 @@ from ..figures import build_figure, load_figure_spec
 from ..fsutil import atomic_write
 from ..render import Renderer, RenderOptions, RenderResult
 from ..render.write import planned_files, write_images
-from .base import error_line, main, reports_errors
+from .base import (
+    chromium_option,
+    error_line,
+    formats_option,
+    main,
+    output_option,
+    reports_errors,
+    scale_option,
+)
 
 
 @main.command("figure")
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the images (default: next to each spec).",
-)
+@output_option("images")
 @click.option(
     "--excalidraw",
     "write_scene",
     is_flag=True,
     help="Also write <name>.excalidraw, to open and adjust the figure in Excalidraw.",
 )
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(["svg", "png"]),
-    help="Output format; repeat for both (default: svg and png).",
-)
-@click.option(
-    "--scale",
-    type=click.FloatRange(0, 16, min_open=True),
-    default=2,
-    show_default=True,
-    help="PNG scale factor.",
-)
+@formats_option(["svg", "png"], "Output format; repeat for both (default: svg and png).")
+@scale_option
 @click.option(
     "--embed-scene", is_flag=True, help="Embed the scene (the image opens in Excalidraw)."
 )
-@click.option(
-    "--chromium",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    envvar="DIAGRAMS_CHROMIUM",
-    help="Chromium binary (default: found automatically).",
-)
+@chromium_option
 @reports_errors
 def figure_command(
     specs: tuple[Path, ...],

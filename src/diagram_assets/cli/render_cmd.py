@@ -13,33 +13,23 @@ from ..errors import DiagramsError, RenderError
 from ..render import Renderer, RenderOptions, RenderResult
 from ..render.write import planned_files, write_images
 from ..scene import drawing_stem, load_scene
-from .base import error_line, main, reports_errors, warning_line
+from .base import (
+    chromium_option,
+    error_line,
+    formats_option,
+    main,
+    output_option,
+    reports_errors,
+    scale_option,
+    warning_line,
+)
 
 
 @main.command("render")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the images (default: next to each drawing).",
-)
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(["svg", "png"]),
-    help="Output format; repeat for both (default: svg and png).",
-)
-@click.option(
-    "--scale",
-    type=click.FloatRange(0, 16, min_open=True),
-    default=2,
-    show_default=True,
-    help="PNG scale factor.",
-)
+@output_option("images")
+@formats_option(["svg", "png"], "Output format; repeat for both (default: svg and png).")
+@scale_option
 @click.option(
     "--padding",
     type=click.IntRange(0, 10_000),
@@ -73,13 +63,7 @@ from .base import error_line, main, reports_errors, warning_line
     show_default=True,
     help="Seconds one drawing may take.",
 )
-@click.option(
-    "--chromium",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    envvar="DIAGRAMS_CHROMIUM",
-    help="Chromium binary (default: found automatically).",
-)
+@chromium_option
 @reports_errors
 def render_command(
     files: tuple[Path, ...],
