@@ -22,6 +22,9 @@ class PageManifest:
     excalidraw: str
     digest: str
     files: frozenset[str]
+    csp: str | None = (
+        None  # the Content-Security-Policy the page is served with (older pages: none)
+    )
 
     @property
     def identity(self) -> str:
@@ -39,6 +42,7 @@ def load_manifest(directory: Path = PAGE_DIR) -> PageManifest:
             excalidraw=str(data["excalidraw"]),
             digest=str(data["digest"]),
             files=frozenset(str(f) for f in data["files"]),
+            csp=str(data["csp"]) if data.get("csp") else None,
         )
     except FileNotFoundError:
         raise EnvironmentProblem(

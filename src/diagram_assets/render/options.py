@@ -59,6 +59,31 @@ class RenderOptions:
         return asdict(self)
 
 
+SUBSET_MODES = ("cached", "plain", "off")
+TRANSFERS = ("http", "protocol")
+
+
+@dataclass(frozen=True)
+class RenderTuning:
+    """How the renderer does its work, for benchmarks that compare the ways in one run.
+
+    The defaults are the fast ways. ``font_subset``: "cached" (subset fonts, reusing decoded font
+    shards and identical subsets), "plain" (Excalidraw's own subsetting: same bytes, slower) or
+    "off" (embed whole font shards: other bytes; the renderer's identity says so).
+    ``transfer``: scenes and images through the page server ("http") or inline through the
+    DevTools protocol ("protocol", PNGs as base64).
+    """
+
+    font_subset: str = "cached"
+    transfer: str = "http"
+
+    def __post_init__(self) -> None:
+        if self.font_subset not in SUBSET_MODES:
+            raise ValueError(f"font_subset must be one of {SUBSET_MODES}, got {self.font_subset}")
+        if self.transfer not in TRANSFERS:
+            raise ValueError(f"transfer must be one of {TRANSFERS}, got {self.transfer}")
+
+
 @dataclass
 class RenderedImage:
     """One image of a render: the whole scene (``frame_id`` None) or one frame."""
@@ -76,6 +101,7 @@ class RenderResult:
     warnings: list[str] = field(default_factory=list)
     missing_images: list[str] = field(default_factory=list)  # image elements drawn as placeholders
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # page-side milliseconds per step
 
     @property
     def whole(self) -> RenderedImage | None:

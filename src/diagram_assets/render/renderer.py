@@ -13,6 +13,7 @@ import base64
 import contextlib
 import json
 import os
+import secrets
 import threading
 import time
 from concurrent.futures import Future
@@ -24,7 +25,7 @@ from ..errors import RenderError
 from ..scene.model import Scene
 from .assets import PAGE_DIR, PageManifest, load_manifest
 from .chromium import find_chromium
-from .options import RenderedImage, RenderOptions, RenderResult
+from .options import RenderedImage, RenderOptions, RenderResult, RenderTuning
 from .server import PageServer
 from .svgcheck import check_svg
 
@@ -51,6 +52,15 @@ CHROMIUM_ARGS = (
 RENDER_JS = """
 async ([scene, options]) => {
   const result = await window.diagrams.render({scene: JSON.parse(scene), options});
+  result.violations = window.diagrams.takeViolations();
+  return result;
+}
+"""
+
+# The scene and the images go through the page server; only sizes come back here.
+RENDER_JOB_JS = """
+async ([token, options]) => {
+  const result = await window.diagrams.renderJob(token, options);
   result.violations = window.diagrams.takeViolations();
   return result;
 }
@@ -87,8 +97,10 @@ class Renderer:
         pages: int | None = None,
         timeout: float = 120.0,
         page_dir: Path = PAGE_DIR,
+        tuning: RenderTuning | None = None,
     ) -> None:
         self.manifest: PageManifest = load_manifest(page_dir)
+        self.tuning = tuning or RenderTuning()
         self.pages = max(1, pages or os.cpu_count() or 1)
         self.timeout = timeout
         self.stats = RendererStats()
@@ -110,6 +122,7 @@ class Renderer:
         self._waiting = 0
         self._page_generation: dict[Any, int] = {}
         self._stray: dict[Any, list[str]] = {}
+        self._inline_pages: set[Any] = set()
         self._tasks: set[asyncio.Future[None]] = set()
 
     # ----------------------------------------------------------------- public, any thread
@@ -121,6 +134,8 @@ class Renderer:
 
     @property
     def identity(self) -> str:
+        if self.tuning.font_subset == "off":
+            return f"{self.manifest.identity}; whole fonts"
         return self.manifest.identity
 
     def submit(self, scene: Scene, options: RenderOptions | None = None) -> Future[RenderResult]:
@@ -129,6 +144,12 @@ class Renderer:
         payload = scene_payload(scene)
         loop = self._ensure_loop()
         return asyncio.run_coroutine_threadsafe(self._render(payload, options), loop)
+
+    def _page_url(self) -> str:
+        assert self._server is not None
+        if self.tuning.font_subset == "cached":
+            return self._server.page_url
+        return f"{self._server.page_url}?subset={self.tuning.font_subset}"
 
     def render(self, scene: Scene, options: RenderOptions | None = None) -> RenderResult:
         return self.submit(scene, options).result()
@@ -238,8 +259,11 @@ class Renderer:
             page = await self._context.new_page()
             self._page_generation[page] = generation
             self._watch_requests(page)
-            await page.goto(self._server.page_url, wait_until="load", timeout=60_000)
+            await page.goto(self._page_url(), wait_until="load", timeout=60_000)
             await page.evaluate("window.diagrams.ready")
+            # Pages built before the page server carried scenes render inline.
+            if not await page.evaluate("typeof window.diagrams.renderJob === 'function'"):
+                self._inline_pages.add(page)
         except Exception as exc:
             self._page_count -= 1
             if page is not None:
@@ -294,6 +318,7 @@ class Renderer:
 
     async def _discard(self, page: Any) -> None:
         self._stray.pop(page, None)
+        self._inline_pages.discard(page)
         if self._page_generation.pop(page, None) == self._generation:
             self._page_count -= 1
         with contextlib.suppress(Exception):
@@ -315,11 +340,17 @@ class Renderer:
     async def _render_once(self, payload: str, options: RenderOptions) -> RenderResult:
         await self._ensure_browser()
         page = await self._acquire()
+        assert self._server is not None
         started = time.perf_counter()
+        token = body = None
+        if self.tuning.transfer == "http" and page not in self._inline_pages:
+            token = secrets.token_hex(16)
+            self._server.put_job(token, _payload_bytes(payload))
+            call = page.evaluate(RENDER_JOB_JS, [token, options.to_page()])
+        else:
+            call = page.evaluate(RENDER_JS, [payload, options.to_page()])
         try:
-            raw = await asyncio.wait_for(
-                page.evaluate(RENDER_JS, [payload, options.to_page()]), self.timeout
-            )
+            raw = await asyncio.wait_for(call, self.timeout)
         except TimeoutError:
             await self._discard(page)
             raise RenderError(
@@ -333,13 +364,16 @@ class Renderer:
                 raise _Crash(message) from None
             self._release(page)
             raise RenderError(f"Excalidraw could not render the drawing: {message}") from None
+        finally:
+            if token is not None:
+                body = self._server.take_result(token)
         self._release(page)
         self.stats.renders += 1
         stray = self._stray.get(page)
         if stray:
             raw.setdefault("violations", []).extend(stray)
             stray.clear()
-        result = _result_from_page(raw)
+        result = _result_from_page(raw, body)
         result.seconds = time.perf_counter() - started
         return result
 
@@ -369,7 +403,16 @@ def scene_payload(scene: Scene) -> str:
         ) from None
 
 
-def _result_from_page(raw: dict[str, Any]) -> RenderResult:
+def _payload_bytes(payload: str) -> bytes:
+    """The scene JSON as UTF-8; escaped to ASCII if it holds lone surrogates (from \\ud800-style
+    escapes in a source file), which UTF-8 cannot carry but JSON escapes can."""
+    try:
+        return payload.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(json.loads(payload), ensure_ascii=True, separators=(",", ":")).encode()
+
+
+def _result_from_page(raw: dict[str, Any], body: bytes | None = None) -> RenderResult:
     violations = [
         v["uri"] if isinstance(v, dict) else str(v)
         for v in raw.get("violations") or []
@@ -381,14 +424,34 @@ def _result_from_page(raw: dict[str, Any]) -> RenderResult:
             f"the drawing asked for {shown}, but rendering is offline",
             fix="embed the image in the drawing instead of linking to it",
         )
-    result = RenderResult(missing_images=[str(i) for i in raw.get("missingImages") or []])
+    result = RenderResult(
+        missing_images=[str(i) for i in raw.get("missingImages") or []],
+        timings={str(k): float(v) for k, v in (raw.get("timings") or {}).items()},
+    )
+    at = 0
+
+    def part(value: Any) -> bytes:
+        """An image's bytes: a size into the posted body, or the value itself (inline)."""
+        nonlocal at
+        if not isinstance(value, int):
+            return value
+        if body is None or at + value > len(body):
+            raise RenderError(
+                "the render page's images did not arrive", fix="run `diagrams doctor`"
+            )
+        at += value
+        return body[at - value : at]
+
     for image in raw["images"]:
         frame = image.get("frame") or {}
         out = RenderedImage(frame_id=frame.get("id"), frame_name=frame.get("name"))
         if "svg" in image:
-            out.svg = check_svg(image["svg"]).encode("utf-8")
+            svg = part(image["svg"])
+            text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+            out.svg = check_svg(text).encode("utf-8")
         if "png" in image:
-            out.png = base64.b64decode(image["png"])
+            png = part(image["png"])
+            out.png = png if isinstance(png, bytes) else base64.b64decode(png)
             out.png_size = (int(image["pngWidth"]), int(image["pngHeight"]))
         result.images.append(out)
     return result
