@@ -156,3 +156,14 @@ def chromium_option(func: F) -> F:
         envvar="DIAGRAMS_CHROMIUM",
         help="Chromium binary (default: found automatically; never downloaded).",
     )(func)
+
+
+def interrupt_on_sigterm() -> None:
+    """Let SIGTERM stop a command the way Ctrl-C does: cleanly (browser closed, lock file
+    written for what is done; every file is written atomically either way)."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)

@@ -8,7 +8,7 @@ import click
 
 from ..pipeline import build, check
 from ..pipeline.check import format_github, format_json, format_text
-from .base import config_options, load_config_from, main, reports_errors
+from .base import config_options, interrupt_on_sigterm, load_config_from, main, reports_errors
 from .progress import BarReporter, make_reporter
 
 
@@ -41,6 +41,7 @@ def build_command(
 
     config = load_config_from(config_file, directory)
     reporter = make_reporter(quiet=quiet)
+    interrupt_on_sigterm()
     try:
         summary = build(
             config,

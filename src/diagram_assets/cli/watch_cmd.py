@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import signal
 import threading
 from pathlib import Path
-from types import FrameType
 
 import click
 
-from .base import config_options, main, reports_errors
+from .base import config_options, interrupt_on_sigterm, main, reports_errors
 from .progress import PlainReporter
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 @main.command("watch")
@@ -54,7 +48,7 @@ def watch_command(
         except OSError:
             server = PreviewServer(watcher.state, watcher.config.root, 0)
         watcher.on_change = lambda state, summary: server.publish() if server else None
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    interrupt_on_sigterm()
     stop = threading.Event()
 
     def ready() -> None:
@@ -74,5 +68,4 @@ def watch_command(
         if server is not None:
             server.close()
         watcher.close()
-        signal.signal(signal.SIGTERM, previous)
         click.echo("stopped")

@@ -230,8 +230,12 @@ def _run_jobs(
                     summary.warnings.extend(outcome.warnings)
                     reporter.job_finished(outcome)
         except BaseException:
+            # Interrupted: drop queued jobs and stop the browser, so running jobs end now
+            # instead of rendering to completion (their files would be written atomically
+            # anyway; the lock file records only what finished).
             for future in pending:
                 future.cancel()
+            ctx.close()
             raise
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, DiagramsError
 from ..fsutil import atomic_write
 
 LOCK_VERSION = 1
@@ -108,7 +108,15 @@ class LockFile:
                 return False
         except (OSError, UnicodeDecodeError):
             pass
-        atomic_write(self.path, text)
+        try:
+            atomic_write(self.path, text)
+        except OSError as exc:
+            raise DiagramsError(
+                f"cannot write the lock file: {exc.strerror or exc}",
+                file=self.path,
+                fix="make room or fix the folder's permissions, then run `diagrams build` again "
+                "(the outputs already written are kept)",
+            ) from None
         return True
 
     def output_owner(self) -> dict[str, str]:
