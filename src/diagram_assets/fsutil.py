@@ -90,3 +90,21 @@ def inside(root: Path, path: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+def decode_utf8(
+    data: bytes, *, file: str | Path, what: str, fix: str, error: type[DiagramsError]
+) -> str:
+    """``data`` as UTF-8 text, or ``error`` naming the line and column of the first bad byte:
+    "{what} (byte 0x..)", e.g. ``what="not valid UTF-8"``."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(
+            f"{what} (byte 0x{data[exc.start]:02X})",
+            file=file,
+            place=f"line {line}, column {column}",
+            fix=fix,
+        ) from None

@@ -39,7 +39,7 @@ from typing import Any
 import yaml
 
 from .errors import SpecError
-from .fsutil import read_bytes_limited
+from .fsutil import decode_utf8, read_bytes_limited
 
 MAX_SPEC_BYTES = 1 << 20
 MAX_NODES = 100_000  # aliases can multiply a small file into a huge tree
@@ -123,17 +123,13 @@ def parse_spec_yaml(data: bytes | str, path: Path) -> Node:
 
 
 def _decode(data: bytes, path: Path) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SpecError(
-            f"the file is not valid UTF-8 text (byte 0x{data[exc.start]:02X})",
-            file=path,
-            place=f"line {line}, column {column}",
-            fix="save the spec as UTF-8",
-        ) from None
+    return decode_utf8(
+        data,
+        file=path,
+        what="the file is not valid UTF-8 text",
+        fix="save the spec as UTF-8",
+        error=SpecError,
+    )
 
 
 def _place_of(mark: yaml.Mark | None) -> str | None:

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..errors import NotesError
+from ..fsutil import decode_utf8
 
 BOM = b"\xef\xbb\xbf"
 _LINE_END = re.compile(r"(\r\n|\r|\n)")
@@ -22,17 +23,10 @@ def decode_note(data: bytes, note: str) -> tuple[str, bool]:
     """The note's text without a UTF-8 BOM, and whether it had one; NotesError if not UTF-8."""
     bom = data.startswith(BOM)
     body = data[3:] if bom else data
-    try:
-        return body.decode("utf-8"), bom
-    except UnicodeDecodeError as exc:
-        line = body.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise NotesError(
-            f"not valid UTF-8 (byte 0x{body[exc.start]:02x})",
-            file=note,
-            place=f"line {line}, column {column}",
-            fix="save the note as UTF-8",
-        ) from None
+    text = decode_utf8(
+        body, file=note, what="not valid UTF-8", fix="save the note as UTF-8", error=NotesError
+    )
+    return text, bom
 
 
 @dataclass
