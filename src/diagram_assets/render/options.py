@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -61,6 +62,8 @@ class RenderOptions:
 
 SUBSET_MODES = ("cached", "plain", "off")
 TRANSFERS = ("http", "protocol")
+DRIVERS = ("pipe", "playwright")
+TUNING_ENV = "DIAGRAMS_RENDER_TUNING"
 
 
 @dataclass(frozen=True)
@@ -71,17 +74,37 @@ class RenderTuning:
     shards and identical subsets), "plain" (Excalidraw's own subsetting: same bytes, slower) or
     "off" (embed whole font shards: other bytes; the renderer's identity says so).
     ``transfer``: scenes and images through the page server ("http") or inline through the
-    DevTools protocol ("protocol", PNGs as base64).
+    DevTools protocol ("protocol", PNGs as base64). ``driver``: speak the DevTools protocol to
+    Chromium over its pipe ("pipe") or through Playwright's Node.js driver ("playwright").
     """
 
     font_subset: str = "cached"
     transfer: str = "http"
+    driver: str = "pipe"
 
     def __post_init__(self) -> None:
         if self.font_subset not in SUBSET_MODES:
             raise ValueError(f"font_subset must be one of {SUBSET_MODES}, got {self.font_subset}")
         if self.transfer not in TRANSFERS:
             raise ValueError(f"transfer must be one of {TRANSFERS}, got {self.transfer}")
+        if self.driver not in DRIVERS:
+            raise ValueError(f"driver must be one of {DRIVERS}, got {self.driver}")
+
+    @classmethod
+    def from_env(cls, value: str | None = None) -> RenderTuning:
+        """From $DIAGRAMS_RENDER_TUNING, e.g. "driver=playwright,font_subset=plain" (benchmarks
+        switch whole builds with it); unknown or malformed settings are ignored."""
+        text = os.environ.get(TUNING_ENV, "") if value is None else value
+        fields: dict[str, str] = {}
+        for item in text.split(","):
+            key, _, val = item.partition("=")
+            key, val = key.strip(), val.strip()
+            if key in ("font_subset", "transfer", "driver") and val:
+                fields[key] = val
+        try:
+            return cls(**fields)
+        except ValueError:
+            return cls()
 
 
 @dataclass

@@ -24,6 +24,7 @@ from typing import Any
 from ..errors import RenderError
 from ..scene.model import Scene
 from .assets import PAGE_DIR, PageManifest, load_manifest
+from .cdp import PipeBrowser
 from .chromium import find_chromium
 from .options import RenderedImage, RenderOptions, RenderResult, RenderTuning
 from .server import PageServer
@@ -47,6 +48,33 @@ CHROMIUM_ARGS = (
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     "--force-color-profile=srgb",
     "--font-render-hinting=none",
+)
+
+# What Playwright adds to every launch and the pipe driver must add itself: headless, no
+# sandbox (as Playwright's default), no throttling of pages in the background, no crash
+# reporter, no first-run or keychain prompts.
+PIPE_ARGS = (
+    "--headless",
+    "--hide-scrollbars",
+    "--mute-audio",
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-field-trial-config",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-renderer-backgrounding",
+    "--disable-back-forward-cache",
+    "--disable-breakpad",
+    "--disable-component-extensions-with-background-pages",
+    "--disable-hang-monitor",
+    "--disable-ipc-flooding-protection",
+    "--disable-popup-blocking",
+    "--disable-prompt-on-repost",
+    "--metrics-recording-only",
+    "--no-default-browser-check",
+    "--no-service-autorun",
+    "--password-store=basic",
+    "--use-mock-keychain",
 )
 
 RENDER_JS = """
@@ -100,7 +128,7 @@ class Renderer:
         tuning: RenderTuning | None = None,
     ) -> None:
         self.manifest: PageManifest = load_manifest(page_dir)
-        self.tuning = tuning or RenderTuning()
+        self.tuning = tuning or RenderTuning.from_env()
         self.pages = max(1, pages or os.cpu_count() or 1)
         self.timeout = timeout
         self.stats = RendererStats()
@@ -123,6 +151,8 @@ class Renderer:
         self._page_generation: dict[Any, int] = {}
         self._stray: dict[Any, list[str]] = {}
         self._inline_pages: set[Any] = set()
+        self._startup_error: str | None = None
+        self._page_failures = 0
         self._tasks: set[asyncio.Future[None]] = set()
 
     # ----------------------------------------------------------------- public, any thread
@@ -177,6 +207,8 @@ class Renderer:
 
     def browser_pid(self) -> int | None:
         """The browser process id (for fault-injection tests), or None before launch."""
+        if isinstance(self._browser, PipeBrowser):
+            return self._browser.pid
         proc = getattr(getattr(self._browser, "_impl_obj", None), "_browser_process", None)
         return getattr(proc, "pid", None) if proc else None
 
@@ -206,26 +238,34 @@ class Renderer:
         async with self._start_lock:
             if self._browser is not None and self._browser.is_connected():
                 return
+            if self._closed:
+                raise RenderError("the renderer is closed")
             await self._drop_browser()
             if self._server is None:
                 self._server = PageServer(self.manifest)
-            if self._pw is None:
-                from playwright.async_api import async_playwright
-
-                self._pw = await async_playwright().start()
             if self.chromium_path is None:
                 self.chromium_path = find_chromium(self._chromium_setting)
             started = time.perf_counter()
             try:
-                self._browser = await self._pw.chromium.launch(
-                    executable_path=str(self.chromium_path),
-                    headless=True,
-                    args=list(CHROMIUM_ARGS),
-                    timeout=60_000,
-                )
-                self._context = await self._browser.new_context(
-                    service_workers="block", viewport={"width": 800, "height": 600}
-                )
+                if self.tuning.driver == "pipe":
+                    self._browser = await PipeBrowser.launch(
+                        self.chromium_path, [*PIPE_ARGS, *CHROMIUM_ARGS], timeout=60
+                    )
+                    self._context = self._browser
+                else:
+                    if self._pw is None:
+                        from playwright.async_api import async_playwright
+
+                        self._pw = await async_playwright().start()
+                    self._browser = await self._pw.chromium.launch(
+                        executable_path=str(self.chromium_path),
+                        headless=True,
+                        args=list(CHROMIUM_ARGS),
+                        timeout=60_000,
+                    )
+                    self._context = await self._browser.new_context(
+                        service_workers="block", viewport={"width": 800, "height": 600}
+                    )
             except Exception as exc:
                 raise RenderError(
                     f"could not start Chromium at {self.chromium_path}: {_first_line(exc)}",
@@ -270,8 +310,10 @@ class Renderer:
                 await self._discard(page)
             if generation == self._generation and self._browser is not None:
                 self._startup_error = _first_line(exc)
+                self._page_failures += 1
             self._idle.put_nowait(None)  # wake a waiter so it can see the failure
             return
+        self._page_failures = 0
         seconds = time.perf_counter() - started
         if not self.stats.page_seconds:
             self.stats.first_page_seconds = self.stats.launch_seconds + seconds
@@ -302,8 +344,9 @@ class Renderer:
             finally:
                 self._waiting -= 1
             if page is None:
-                error = getattr(self, "_startup_error", None)
-                if error and self._page_count == 0:
+                error = self._startup_error
+                # No page at all, or pages keep failing to load: a broken page, not bad luck.
+                if error and (self._page_count == 0 or self._page_failures >= 2 * self.pages):
                     raise RenderError(
                         f"the render page did not load: {error}", fix="run `diagrams doctor`"
                     )
@@ -328,6 +371,10 @@ class Renderer:
         for attempt in (1, 2):
             try:
                 return await self._render_once(payload, options)
+            except asyncio.CancelledError:
+                if self._closed:  # close() while this render waited: fail it, do not hang
+                    raise RenderError("the renderer was closed during the render") from None
+                raise
             except _Crash as crash:
                 if attempt == 2:
                     raise RenderError(
@@ -378,6 +425,13 @@ class Renderer:
         return result
 
     async def _shutdown(self) -> None:
+        # Renders still waiting (for a page, or for a browser that died) end with an error,
+        # so no caller blocks forever on its future.
+        current = asyncio.current_task()
+        waiting = [task for task in asyncio.all_tasks() if task is not current]
+        for task in waiting:
+            task.cancel()
+        await asyncio.gather(*waiting, return_exceptions=True)
         await self._drop_browser()
         if self._pw is not None:
             with contextlib.suppress(Exception):
@@ -447,7 +501,10 @@ def _result_from_page(raw: dict[str, Any], body: bytes | None = None) -> RenderR
         out = RenderedImage(frame_id=frame.get("id"), frame_name=frame.get("name"))
         if "svg" in image:
             svg = part(image["svg"])
-            text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+            if isinstance(svg, bytes):
+                text = svg.decode("utf-8")
+            else:  # lone surrogates (from the scene's text) become U+FFFD, as a Blob makes them
+                text = svg.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
             out.svg = check_svg(text).encode("utf-8")
         if "png" in image:
             png = part(image["png"])
