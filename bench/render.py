@@ -1,5 +1,6 @@
 """Renderer costs on the shared corpus: start-up, per-drawing SVG/PNG medians, warm throughput with
-1 and 2 pages, and a fresh browser per file (the way one-shot export tools work) as a ratio.
+1 and 2 pages (and where the page's time goes), and a fresh browser per file (the way one-shot
+export tools work) as a ratio. Before/after comparisons of the renderer: bench/render_build.py.
 
     .venv/bin/python bench/render.py [--corpus DIR] [--oneshot N]
 """
@@ -10,6 +11,7 @@ import argparse
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from diagram_assets.errors import DiagramsError
@@ -39,15 +41,17 @@ def timed(fn) -> float:
     return time.perf_counter() - started
 
 
-def throughput(scenes: list, pages: int) -> tuple[float, float]:
+def throughput(scenes: list, pages: int) -> tuple[float, float, Counter]:
+    steps: Counter = Counter()
     with Renderer(pages=pages) as r:
         r.start()
         started = time.perf_counter()
         futures = [r.submit(scene, BOTH) for _, scene in scenes]
         for f in futures:
-            f.result()
+            for step, ms in f.result().timings.items():
+                steps[step] += ms / 1000
         seconds = time.perf_counter() - started
-    return seconds, len(scenes) / seconds
+    return seconds, len(scenes) / seconds, steps
 
 
 def main() -> int:
@@ -82,10 +86,12 @@ def main() -> int:
           f"(max {max(png_times):.2f} s)")  # fmt: skip
 
     # Warm throughput, SVG + PNG of every drawing.
-    one_s, one_rate = throughput(scenes, 1)
-    two_s, two_rate = throughput(scenes, 2)
+    one_s, one_rate, steps = throughput(scenes, 1)
+    two_s, two_rate, _ = throughput(scenes, 2)
     print(f"warm, 1 page              {one_s:6.2f} s  {one_rate:5.2f} drawings/s (SVG+PNG)")
     print(f"warm, 2 pages             {two_s:6.2f} s  {two_rate:5.2f} drawings/s (SVG+PNG)")
+    shown = ", ".join(f"{k} {v:.2f}" for k, v in steps.most_common() if k != "total")
+    print(f"page time by step, 1 page  {steps['total']:5.2f} s = {shown} (s)")
 
     # One-shot: a fresh browser per file, as single-file export tools do.
     sample = scenes[: args.oneshot]

@@ -29,20 +29,73 @@ const EMPTY = [
 // loads. Point that fallback at the page's own origin under a path the server refuses: a font
 // that fails to load locally then fails the render instead of reaching out to the network.
 const CDN = "https://esm.sh/";
-const cdnPlugin = {
-  name: "no-cdn-fallback",
+const distDir = join(pkgDir, "dist", "prod");
+
+// Font subsetting for SVG exports: the library's dynamic import of its `subset-shared` chunk is
+// redirected to js/src/subset.js, which caches what Excalidraw redoes for every export. That
+// module needs the library's own wasm tools (woff2 codec, HarfBuzz), which the chunk keeps
+// private: one more export statement makes them reachable. Every pattern must match exactly once.
+const sharedChunk = readFileSync(join(distDir, "subset-shared.chunk.js"), "utf8");
+const sharedMatch = sharedChunk.match(/from"\.\/(chunk-[A-Z0-9]+\.js)"/);
+if (!sharedMatch) throw new Error("subset-shared.chunk.js: cannot find the chunk it re-exports");
+const fontChunk = join(distDir, sharedMatch[1]);
+const exportedAs = (name) => {
+  const m = sharedChunk.match(new RegExp(`([\\w$]+) as ${name}[,}]`));
+  if (!m) throw new Error(`subset-shared.chunk.js: no export named ${name}`);
+  return m[1];
+};
+const once = (source, re, what) => {
+  const all = [...source.matchAll(new RegExp(re.source, "g"))];
+  if (all.length !== 1) throw new Error(`${what}: expected one match of ${re}, found ${all.length}`);
+  return all[0];
+};
+const fontInternalsExport = (source) => {
+  const woff2 = once(source, /([\w$]+)\(\{wasmBinary:([\w$]+)\}\)/, "woff2 codec");
+  const hb = once(source, /WebAssembly\.instantiate\(([\w$]+)\)\)\.instance\.exports/, "HarfBuzz");
+  return (
+    `\nconst __diagramsFontInternals={woff2Factory:${woff2[1]},woff2Binary:${woff2[2]},` +
+    `harfbuzzBinary:${hb[1]}};export{__diagramsFontInternals};\n`
+  );
+};
+const patched = new Map(); // what -> how many files
+const mark = (what) => patched.set(what, (patched.get(what) ?? 0) + 1);
+const excalidrawPlugin = {
+  name: "excalidraw-patches",
   setup(b) {
+    b.onResolve({ filter: /^\.\/subset-shared\.chunk\.js$/ }, (args) =>
+      args.importer.startsWith(distDir) ? { path: join(here, "src", "subset.js") } : undefined,
+    );
+    b.onResolve({ filter: /^excalidraw-font-internals$/ }, () => ({
+      path: "excalidraw-font-internals",
+      namespace: "font-internals",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "font-internals" }, () => ({
+      contents:
+        `export { ${exportedAs("Commands")} as ExcalidrawCommands, ` +
+        `${exportedAs("subsetToBase64")} as excalidrawSubsetToBase64, ` +
+        `__diagramsFontInternals as fontInternals } from ${JSON.stringify(fontChunk)};`,
+      loader: "js",
+      resolveDir: here,
+    }));
     b.onLoad({ filter: /@excalidraw[\\/]excalidraw[\\/]dist[\\/]prod[\\/].*\.js$/ }, (args) => {
-      const source = readFileSync(args.path, "utf8");
+      let source = readFileSync(args.path, "utf8");
+      let changed = false;
       const count = source.split(CDN).length - 1;
-      if (count === 0) return undefined;
-      if (count !== 1) throw new Error(`expected one CDN fallback in ${args.path}, found ${count}`);
-      cdnPatched += 1;
-      return { contents: source.replace(CDN, "${window.EXCALIDRAW_ASSET_PATH}no-cdn/"), loader: "js" };
+      if (count > 1) throw new Error(`expected one CDN fallback in ${args.path}, found ${count}`);
+      if (count === 1) {
+        source = source.replace(CDN, "${window.EXCALIDRAW_ASSET_PATH}no-cdn/");
+        mark("cdn");
+        changed = true;
+      }
+      if (args.path === fontChunk) {
+        source += fontInternalsExport(source);
+        mark("fonts");
+        changed = true;
+      }
+      return changed ? { contents: source, loader: "js" } : undefined;
     });
   },
 };
-let cdnPatched = 0;
 
 const stubPlugin = {
   name: "stub-unused",
@@ -73,21 +126,41 @@ const result = await build({
     __EXCALIDRAW_VERSION__: JSON.stringify(excalidrawVersion),
   },
   loader: { ".css": "empty", ".woff2": "empty" },
-  plugins: [stubPlugin, cdnPlugin],
+  plugins: [stubPlugin, excalidrawPlugin],
   logLevel: "warning",
   metafile: true,
 });
 
-if (cdnPatched !== 1) throw new Error(`the CDN fallback was patched ${cdnPatched} times, expected once`);
+for (const what of ["cdn", "fonts"]) {
+  const n = patched.get(what) ?? 0;
+  if (n !== 1) throw new Error(`the Excalidraw package was patched ${n} times (${what}), expected once`);
+}
 
 copyFileSync(join(here, "src", "index.html"), join(outdir, "index.html"));
 copyFileSync(join(here, "src", "config.js"), join(outdir, "config.js"));
 cpSync(join(pkgDir, "dist", "prod", "fonts"), join(outdir, "fonts"), { recursive: true });
 
+// The Content-Security-Policy the page server sends with every file. It belongs to the page
+// (and to its digest): what it allows changes what the page produces. The page may load only its
+// own files; fonts and images embedded as data: URLs are allowed. 'wasm-unsafe-eval' lets the
+// font subsetter (HarfBuzz compiled to WebAssembly) run; 'unsafe-eval' lets the woff2 codec's
+// emscripten glue build its bindings with `new Function` — without it every SVG silently embedded
+// whole font shards instead of subsets. Only the bundle runs: a scene is data, never code.
+const csp = [
+  "default-src 'none'",
+  "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self' data:",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' data: blob:",
+  "worker-src 'self' blob:",
+].join("; ");
+
 // A manifest of every file the page may load, with a digest of the whole page: the renderer
 // serves only these files, and the digest is part of every job's input digest.
 const files = [];
 const hash = createHash("sha256");
+hash.update(`csp\0${csp}\0`);
 const walk = (rel) => {
   for (const name of readdirSync(join(outdir, rel)).sort()) {
     const r = rel ? `${rel}/${name}` : name;
@@ -102,7 +175,7 @@ const walk = (rel) => {
 walk("");
 writeFileSync(
   join(outdir, "manifest.json"),
-  JSON.stringify({ excalidraw: excalidrawVersion, digest: hash.digest("hex"), files }, null, 1) + "\n",
+  JSON.stringify({ excalidraw: excalidrawVersion, digest: hash.digest("hex"), csp, files }, null, 1) + "\n",
 );
 const size = (result.metafile.outputs[Object.keys(result.metafile.outputs)[0]].bytes / 1e6).toFixed(2);
 console.log(`page built: ${outdir} (bundle ${size} MB, ${files.length} files, Excalidraw ${excalidrawVersion})`);

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
+import signal
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -14,6 +17,7 @@ from PIL import Image
 from diagram_assets.errors import RenderError
 from diagram_assets.render import Renderer, RenderOptions
 from diagram_assets.render.naming import image_stems, safe_name
+from diagram_assets.render.options import RenderTuning
 from helpers import element, png_image, scene_of, text
 
 pytestmark = pytest.mark.browser
@@ -196,3 +200,154 @@ def test_safe_names() -> None:
     assert safe_name("Step 1: encode / decode", "x") == "Step-1-encode-decode"
     assert safe_name("注意力 机制", "x") == "注意力-机制"
     assert safe_name("...", "fallback") == "fallback"
+
+
+# ----------------------------------------------------------------------------- fonts in SVG
+FONT_FACE = re.compile(
+    r"@font-face\s*\{\s*font-family:\s*([^;]+);\s*src:\s*url\(data:font/woff2;base64,([^)]*)\)"
+)
+
+
+def embedded_fonts(svg: bytes) -> list[tuple[str, bytes]]:
+    return [
+        (family.strip().strip('"'), base64.b64decode(data))
+        for family, data in FONT_FACE.findall(svg.decode())
+    ]
+
+
+def font_code_points(woff2: bytes) -> set[int]:
+    """Decode an embedded woff2 with fontTools (independently of the page) and list its cmap."""
+    fonttools = pytest.importorskip(
+        "fontTools.ttLib", reason="fonttools (with brotli) not installed"
+    )
+    font = fonttools.TTFont(io.BytesIO(woff2))
+    return set(font.getBestCmap())
+
+
+def mixed_scene():
+    """Latin in Virgil and Cascadia, Chinese in Excalifont (→ the Xiaolai CJK shards)."""
+    return scene_of(
+        text("v", 0, 0, "Attention is all you need", family=1),
+        text("c", 0, 40, "softmax(QK^T)", family=3),
+        text("x", 0, 80, "注意力机制 Transformer", family=5),
+    )
+
+
+def other_scene():
+    """Shares shards with mixed_scene() but asks for other code points of them."""
+    return scene_of(
+        text("v", 0, 0, "Recurrent networks", family=1),
+        text("x", 0, 40, "循环神经网络 机制", family=5),
+        text("n", 0, 80, "Nunito here", family=6),
+    )
+
+
+def test_svg_fonts_are_subsets_of_the_drawings_text(renderer: Renderer) -> None:
+    svg = renderer.render(mixed_scene(), RenderOptions(formats=("svg",))).whole.svg
+    fonts = embedded_fonts(svg)
+    families = {family for family, _ in fonts}
+    assert {"Virgil", "Cascadia", "Excalifont", "Xiaolai"} <= families
+    virgil = next(data for family, data in fonts if family == "Virgil")
+    # The whole Virgil shard is 56 kB; a subset for a dozen letters is a few kB.
+    assert len(virgil) < 15_000
+    assert set(map(ord, "Attention is all you need")) - {32} <= font_code_points(virgil)
+    assert font_code_points(virgil) <= set(map(ord, "Attention is all you need"))
+    cjk = set()
+    for family, data in fonts:
+        if family == "Xiaolai":
+            cjk |= font_code_points(data)
+    assert set(map(ord, "注意力机制")) <= cjk, "a CJK glyph is missing from the embedded fonts"
+    assert not re.search(rb"url\(\s*['\"]?https?:", svg)
+
+
+def test_font_cache_never_changes_an_output() -> None:
+    """Render A, then B, then A again in one page: A's bytes equal A's from a fresh page."""
+    options = RenderOptions(embed_scene=True)
+    with Renderer(pages=1) as fresh:
+        alone = fresh.render(mixed_scene(), options).whole
+    with Renderer(pages=1) as busy:
+        busy.render(mixed_scene(), options)
+        busy.render(other_scene(), options)
+        after_other = busy.render(mixed_scene(), options).whole
+        other_after = busy.render(other_scene(), options).whole
+    with Renderer(pages=1) as fresh:
+        other_alone = fresh.render(other_scene(), options).whole
+    assert after_other.svg == alone.svg
+    assert after_other.png == alone.png
+    assert other_after.svg == other_alone.svg
+
+
+def test_cached_subsets_are_excalidraws_own_bytes() -> None:
+    """The page's subsetting gives the bytes Excalidraw's own (uncached) subsetting gives."""
+    scenes = [mixed_scene(), other_scene(), box_scene()]
+    options = RenderOptions(formats=("svg",))
+    with Renderer(pages=1, tuning=RenderTuning(font_subset="plain")) as plain:
+        expected = [plain.render(s, options).whole.svg for s in scenes]
+    with Renderer(pages=1, tuning=RenderTuning(font_subset="cached")) as cached:
+        assert [cached.render(s, options).whole.svg for s in scenes] == expected
+        # twice: the second time from the page's caches
+        assert [cached.render(s, options).whole.svg for s in scenes] == expected
+
+
+def test_cached_subsets_match_on_corpus_drawings(corpus_dir: Path) -> None:
+    from diagram_assets.scene import load_scene
+
+    names = [
+        "AsperforMias__yuiju__architecture.excalidraw",
+        "geekeryy__api-hub__architecture.excalidraw.svg",
+        "ctfer-io__monitoring__architecture.excalidraw.png",
+        "dogeinhyeok__LyraStarterGameClone__Example.excalidraw.md",
+    ]
+    scenes = [load_scene(corpus_dir / n) for n in names if (corpus_dir / n).is_file()]
+    assert scenes, "none of the chosen corpus drawings is in the corpus"
+    options = RenderOptions(formats=("svg",))
+    with Renderer(pages=1, tuning=RenderTuning(font_subset="plain")) as plain:
+        expected = [plain.render(s, options).whole.svg for s in scenes]
+    with Renderer(pages=1) as cached:
+        got = [cached.render(s, options).whole.svg for s in reversed(scenes)][::-1]
+    assert got == expected
+
+
+# ----------------------------------------------------------------------------- drivers
+def test_drivers_and_transfers_give_the_same_images() -> None:
+    scene = mixed_scene()
+    results = {}
+    for tuning in (
+        RenderTuning(driver="pipe", transfer="http"),
+        RenderTuning(driver="playwright", transfer="protocol"),
+        RenderTuning(driver="pipe", transfer="protocol"),
+    ):
+        with Renderer(pages=1, tuning=tuning) as r:
+            results[tuning] = r.render(scene, RenderOptions(embed_scene=True)).whole
+    images = list(results.values())
+    assert all(i.svg == images[0].svg for i in images)
+    assert all(i.png == images[0].png for i in images)
+
+
+def test_a_crashed_browser_is_relaunched() -> None:
+    with Renderer(pages=1) as r:
+        first = r.render(box_scene()).whole
+        pid = r.browser_pid()
+        assert pid
+        os.kill(pid, signal.SIGKILL)
+        again = r.render(box_scene()).whole
+        assert r.stats.launches == 2
+        assert r.browser_pid() != pid
+        assert again.svg == first.svg and again.png == first.png
+
+
+def test_close_ends_waiting_renders_instead_of_hanging() -> None:
+    r = Renderer(pages=1)
+    r.start()
+    futures = [r.submit(box_scene()) for _ in range(8)]
+    r.close()
+    for future in futures:
+        try:
+            assert future.result(timeout=30).whole.png
+        except RenderError as exc:
+            assert "closed" in str(exc)
+
+
+def test_text_with_a_lone_surrogate_renders(renderer: Renderer) -> None:
+    scene = scene_of(text("s", 0, 0, "bad \ud800 char", family=1))
+    assert renderer.render(scene).whole.svg.startswith(b"<svg")

@@ -10,3 +10,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
     directive: String(event.effectiveDirective || event.violatedDirective || ""),
   });
 });
+// How SVG exports embed fonts (see subset.js): the renderer may ask for another way in the page's
+// query string; benchmarks use it to compare them in one run.
+window.DIAGRAMS_FONT_SUBSET = new URLSearchParams(location.search).get("subset") || "cached";

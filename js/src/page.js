@@ -1,6 +1,7 @@
 // The render page: official Excalidraw export functions behind one small API,
 // window.diagrams.render(request) -> {images, fonts, warnings}, called by the Python renderer.
 import { exportToBlob, exportToSvg, restore } from "@excalidraw/excalidraw";
+import { stats as fontStats, prepare as prepareSubsetting } from "./subset.js";
 
 const WARM_UP_FAMILIES = [1, 2, 3, 5, 6, 7, 8, 9];
 
@@ -100,10 +101,16 @@ const withPlaceholders = (elements, files) => {
   };
 };
 
-const exportOne = async (elements, appState, files, options, frame) => {
+// Milliseconds spent per step of the last renders, for benchmarks.
+const clock = (timings, key, started) => {
+  timings[key] = (timings[key] ?? 0) + (performance.now() - started);
+};
+
+const exportOne = async (elements, appState, files, options, frame, timings) => {
   const image = { frame: frame ? { id: frame.id, name: frame.name ?? null } : null };
   const state = exportAppState(appState, options);
   if (options.formats.includes("svg")) {
+    let t = performance.now();
     const patched = withPlaceholders(elements, files);
     const svg = await exportToSvg({
       elements: patched.elements,
@@ -113,11 +120,15 @@ const exportOne = async (elements, appState, files, options, frame) => {
       exportingFrame: frame,
       renderEmbeddables: false,
     });
+    clock(timings, "svg", t);
+    t = performance.now();
     image.svg = svg.outerHTML;
     image.svgWidth = Number(svg.getAttribute("width"));
     image.svgHeight = Number(svg.getAttribute("height"));
+    clock(timings, "svgText", t);
   }
   if (options.formats.includes("png")) {
+    let t = performance.now();
     const sizes = [];
     const blob = await exportToBlob({
       elements,
@@ -128,35 +139,114 @@ const exportOne = async (elements, appState, files, options, frame) => {
       mimeType: "image/png",
       getDimensions: pngDimensions(options, sizes),
     });
-    image.png = await blobToBase64(blob);
+    clock(timings, "png", t);
+    image.png = blob;
     image.pngWidth = sizes[0]?.width;
     image.pngHeight = sizes[0]?.height;
   }
   return image;
 };
 
-const render = async (request) => {
-  const { scene, options } = request;
+// An export canvas is garbage once its PNG is encoded, but its pixels (4 bytes each: 300 MB for
+// a large drawing at scale 2) would stay until V8's next full collection. Release them as soon
+// as the encoder is done with them.
+const toBlob = HTMLCanvasElement.prototype.toBlob;
+HTMLCanvasElement.prototype.toBlob = function toBlobThenRelease(callback, ...rest) {
+  const canvas = this;
+  return toBlob.call(
+    canvas,
+    (blob) => {
+      canvas.width = 0;
+      canvas.height = 0;
+      callback(blob);
+    },
+    ...rest,
+  );
+};
+
+// After a large render, collect its garbage (the scene, the SVG's DOM) before the next one
+// instead of letting it pile up (Chromium runs with --js-flags=--expose-gc).
+const LARGE_RENDER = { pixels: 8e6, svgChars: 1e6 };
+const collectIfLarge = (result) => {
+  const large = result.images.some((i) => {
+    const svgSize = typeof i.svg === "number" ? i.svg : (i.svg?.length ?? 0);
+    return (i.pngWidth ?? 0) * (i.pngHeight ?? 0) > LARGE_RENDER.pixels || svgSize > LARGE_RENDER.svgChars;
+  });
+  if (large && typeof globalThis.gc === "function") globalThis.gc();
+};
+
+// Renders one scene: every image as {frame, svg: string, png: Blob, sizes}.
+const renderImages = async (scene, options) => {
+  const timings = {};
+  const started = performance.now();
   const restored = restoreScene(scene, options.refreshDimensions);
   const elements = restored.elements.filter((e) => !e.isDeleted);
   const files = restored.files ?? {};
+  clock(timings, "restore", started);
   const images = [];
-  if (options.whole) images.push(await exportOne(elements, restored.appState, files, options, null));
+  const appState = restored.appState;
+  if (options.whole) images.push(await exportOne(elements, appState, files, options, null, timings));
   if (options.frames) {
     for (const frame of elements.filter((e) => e.type === "frame" || e.type === "magicframe")) {
-      images.push(await exportOne(elements, restored.appState, files, options, frame));
+      images.push(await exportOne(elements, appState, files, options, frame, timings));
     }
   }
   const missingImages = elements
     .filter((e) => e.type === "image" && !(e.fileId && files[e.fileId]))
     .map((e) => e.id);
-  return { images, missingImages };
+  clock(timings, "total", started);
+  return { images, missingImages, timings };
+};
+
+// The scene comes as an argument and the images go back inline (PNG as base64): everything
+// passes through the DevTools protocol as JSON.
+const render = async (request) => {
+  const result = await renderImages(request.scene, request.options);
+  for (const image of result.images) {
+    if (image.png) image.png = await blobToBase64(image.png);
+  }
+  return result;
+};
+
+// The scene is fetched from the page server and the images are posted back to it as one binary
+// body (each image's SVG as UTF-8, then its PNG); only sizes and names travel through the
+// DevTools protocol. `token` names this render's one-time URLs.
+const renderJob = async (token, options) => {
+  let t = performance.now();
+  const response = await fetch(`/job/${token}`, { cache: "no-store" });
+  if (!response.ok) throw new Error(`the page server did not give the scene (${response.status})`);
+  const scene = await response.json();
+  const fetched = performance.now() - t;
+  const result = await renderImages(scene, options);
+  result.timings.fetch = fetched;
+  t = performance.now();
+  const parts = [];
+  for (const image of result.images) {
+    if (image.svg !== undefined) {
+      const svg = new Blob([image.svg]);
+      image.svg = svg.size;
+      parts.push(svg);
+    }
+    if (image.png) {
+      parts.push(image.png);
+      image.png = image.png.size;
+    }
+  }
+  const upload = await fetch(`/result/${token}`, { method: "POST", body: new Blob(parts) });
+  if (!upload.ok) throw new Error(`the page server did not take the images (${upload.status})`);
+  clock(result.timings, "upload", t);
+  t = performance.now();
+  parts.length = 0;
+  collectIfLarge(result);
+  clock(result.timings, "gc", t);
+  return result;
 };
 
 // Before the first real render: one export that makes Excalidraw register its fonts, then load
 // every non-CJK face, so the first canvas never draws with a fallback font (see the rendering
 // notes: Liberation Sans otherwise comes out serif on a fresh page).
 const warmUp = async () => {
+  prepareSubsetting();
   const elements = WARM_UP_FAMILIES.map((fontFamily, i) => ({
     type: "text", id: `warm-${fontFamily}`, x: 0, y: i * 30, width: 100, height: 25, text: "Aa",
     originalText: "Aa", fontFamily, fontSize: 20, seed: 1, version: 1, versionNonce: 1,
@@ -172,5 +262,7 @@ window.diagrams = {
   excalidrawVersion: __EXCALIDRAW_VERSION__,
   ready: warmUp().then(() => true),
   render,
+  renderJob,
   takeViolations: () => window.__diagramsViolations.splice(0),
+  fontStats: () => ({ ...fontStats }),
 };

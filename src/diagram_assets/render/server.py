@@ -43,7 +43,7 @@ class PageServer:
     asked for it).
     """
 
-    def __init__(self, manifest: PageManifest) -> None:
+    def __init__(self, manifest: PageManifest, *, nodelay: bool = True) -> None:
         self.manifest = manifest
         self.csp = manifest.csp or DEFAULT_CSP
         self.refused: list[str] = []
@@ -57,7 +57,7 @@ class PageServer:
             protocol_version = "HTTP/1.1"
             # Headers and body go out in two writes: with Nagle's algorithm the body then waits
             # for the browser's delayed ACK, 40 ms on every response.
-            disable_nagle_algorithm = True
+            disable_nagle_algorithm = nodelay
 
             def do_GET(self) -> None:
                 server._handle(self)
