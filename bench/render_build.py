@@ -47,6 +47,9 @@ VARIANTS = {
     },
     "plain": {"tuning": "font_subset=plain", "page": "current"},
     "after": {"tuning": "", "page": "current"},
+    # the pixel budget's effect: large canvases one at a time (64M), or never held back (0)
+    "budget64M": {"tuning": "pixel_budget=64000000", "page": "current"},
+    "nobudget": {"tuning": "pixel_budget=0", "page": "current"},
 }
 
 

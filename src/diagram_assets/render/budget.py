@@ -15,6 +15,8 @@ from typing import Any
 from ..scene.model import Scene
 from .options import RenderOptions
 
+MAX_ESTIMATE = 2**62  # absurd scenes (coordinates near the float limit) still give an int
+
 
 def _number(value: Any) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
@@ -27,16 +29,19 @@ def _element_box(e: dict[str, Any]) -> tuple[float, float, float, float] | None:
     if x is None or y is None:
         return None
     w, h = _number(e.get("width")) or 0.0, _number(e.get("height")) or 0.0
+    box = (x, y, x + abs(w), y + abs(h))
     points = e.get("points")
     if isinstance(points, list) and points:
-        xs = [p[0] for p in points if isinstance(p, list | tuple) and len(p) >= 2]
-        ys = [p[1] for p in points if isinstance(p, list | tuple) and len(p) >= 2]
-        try:
+        pairs = [
+            (px, py)
+            for p in points
+            if isinstance(p, list | tuple) and len(p) >= 2
+            for px, py in [(_number(p[0]), _number(p[1]))]
+            if px is not None and py is not None
+        ]
+        if pairs:
+            xs, ys = [p[0] for p in pairs], [p[1] for p in pairs]
             box = (x + min(xs), y + min(ys), x + max(xs), y + max(ys))
-        except (TypeError, ValueError):
-            box = (x, y, x + abs(w), y + abs(h))
-    else:
-        box = (x, y, x + abs(w), y + abs(h))
     angle = _number(e.get("angle")) or 0.0
     if angle:  # any rotation stays inside the circle around the box's centre
         cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
@@ -77,13 +82,14 @@ def estimate_png_pixels(scene: Scene, options: RenderOptions) -> int:
         )
     if options.frames:
         sizes.extend((b[2] - b[0], b[3] - b[1]) for b in frames)
-    largest = 0
+    largest = 0.0
     for w, h in sizes:
         scale = options.scale
         if options.max_size and max(w, h) * scale > options.max_size:
             scale = options.max_size / max(w, h, 1)
-        largest = max(largest, int(w * scale) * int(h * scale))
-    return largest
+        pixels = math.floor(w * scale) * math.floor(h * scale) if math.isfinite(w * h) else math.inf
+        largest = max(largest, pixels)
+    return int(min(largest, MAX_ESTIMATE))
 
 
 class PixelBudget:

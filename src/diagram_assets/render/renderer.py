@@ -181,7 +181,7 @@ class Renderer:
         """Queue one render; the future gives a RenderResult or raises RenderError."""
         options = options or RenderOptions()
         payload = scene_payload(scene)
-        pixels = estimate_png_pixels(scene, options) if self.tuning.pixel_budget else 0
+        pixels = estimate_png_pixels(scene, options)
         loop = self._ensure_loop()
         return asyncio.run_coroutine_threadsafe(self._render(payload, options, pixels), loop)
 
@@ -406,14 +406,15 @@ class Renderer:
         await self._ensure_browser()
         page = await self._acquire()
         assert self._server is not None
+        request = options.to_page()
         started = time.perf_counter()
         token = body = None
         if self.tuning.transfer == "http" and page not in self._inline_pages:
             token = secrets.token_hex(16)
             self._server.put_job(token, _payload_bytes(payload))
-            call = page.evaluate(RENDER_JOB_JS, [token, options.to_page()])
+            call = page.evaluate(RENDER_JOB_JS, [token, request])
         else:
-            call = page.evaluate(RENDER_JS, [payload, options.to_page()])
+            call = page.evaluate(RENDER_JS, [payload, request])
         try:
             raw = await asyncio.wait_for(call, self.timeout)
         except TimeoutError:
