@@ -12,11 +12,15 @@ Each measurement runs in a fresh Python process. Variants:
   algorithm on the page server, no pixel budget. (Chromium's command line is today's.)
 - ``plain``: today's page and renderer, but Excalidraw's own (uncached) font subsetting.
 - ``after``: today's defaults.
+- ``protocol``, ``playwright``, ``nagle``, ``wholefonts``, ``nobudget``, ``budget64M``: today's
+  defaults with one change undone (inline transfer, Playwright's driver, Nagle's algorithm,
+  whole fonts, no pixel budget) or the budget halved, to measure each change on its own.
 
 "Cold build": a new renderer (browser launch included), then every drawing loaded from its file
 in a worker thread, rendered to SVG and PNG, and both files written, 3 jobs in flight as the
 pipeline runs them. Wall time depends on what else the machine runs; CPU time (this process and
-every process it started) is the work done, and is steadier on a shared machine. Peak memory: the
+every process it started, sampled with the memory) is the work done, steadier on a shared
+machine. Peak memory: the
 largest sum of PSS over this process and all its children (Chromium's processes, Playwright's
 driver), sampled every 20 ms.
 """
@@ -49,6 +53,11 @@ VARIANTS = {
     },
     "plain": {"tuning": "font_subset=plain", "page": "current"},
     "after": {"tuning": "", "page": "current"},
+    # today's defaults but one thing as before, to measure each change on its own
+    "protocol": {"tuning": "transfer=protocol", "page": "current"},
+    "playwright": {"tuning": "driver=playwright", "page": "current"},
+    "nagle": {"tuning": "nodelay=false", "page": "current"},
+    "wholefonts": {"tuning": "font_subset=off", "page": "current"},
     # the pixel budget's effect: large canvases one at a time (64M), or never held back (0)
     "budget64M": {"tuning": "pixel_budget=64000000", "page": "current"},
     "nobudget": {"tuning": "pixel_budget=0", "page": "current"},
@@ -75,6 +84,15 @@ def _children(root: int) -> list[int]:
     return out
 
 
+def _cpu_seconds(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _pss(pid: int) -> tuple[str, int]:
     try:
         with open(f"/proc/{pid}/comm") as f:
@@ -89,12 +107,15 @@ def _pss(pid: int) -> tuple[str, int]:
 
 
 class PeakMemory:
-    """Samples the PSS of this process tree in a thread; keeps the peak and its breakdown."""
+    """Samples the PSS of this process tree in a thread; keeps the peak and its breakdown, and
+    the CPU time each process of the tree was last seen with (Chromium's renderers are not
+    reaped by us, so os.times() would miss them)."""
 
     def __init__(self, interval: float = 0.02) -> None:
         self.interval = interval
         self.peak = 0
         self.by_process: dict[str, int] = {}
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -104,6 +125,7 @@ class PeakMemory:
             for pid in _children(os.getpid()):
                 name, pss = _pss(pid)
                 by[name] += pss
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), _cpu_seconds(pid))
             total = sum(by.values())
             if total > self.peak:
                 self.peak, self.by_process = total, dict(by)
@@ -165,14 +187,11 @@ def child_build(args: argparse.Namespace) -> dict:
             list(pool.map(job, files))
         renderer.close()
         seconds = time.perf_counter() - started
-    # CPU time of this process and every process it started and reaped (Chromium reaps its
-    # own children; Playwright's driver reaps Chromium): the work done, whatever else runs.
-    cpu = os.times()
     shutil.rmtree(out, ignore_errors=True)
     top = sorted(memory.by_process.items(), key=lambda kv: -kv[1])[:4]
     return {
         "seconds": seconds,
-        "cpu": cpu.user + cpu.system + cpu.children_user + cpu.children_system,
+        "cpu": sum(memory.cpu.values()),
         "drawings": len(files),
         "failed": failed,
         "peak_mib": memory.peak / 2**20,

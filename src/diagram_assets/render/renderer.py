@@ -4,6 +4,10 @@ Chromium is launched lazily on the first render and reused; pages are added up t
 work waits for them. Renders run on an asyncio loop in a background thread, so callers on any
 thread can ``submit`` scenes and collect futures. The page loads only its own files from a
 loopback server; any other request fails the render that caused it.
+
+By default Chromium is driven over its DevTools pipe (``cdp.py``, no Node.js process), scenes and
+images travel through the page server rather than the protocol, and large PNG canvases wait for
+each other (``budget.py``). :class:`RenderTuning` switches each back, for benchmarks.
 """
 
 from __future__ import annotations
