@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -351,3 +352,12 @@ def test_close_ends_waiting_renders_instead_of_hanging() -> None:
 def test_text_with_a_lone_surrogate_renders(renderer: Renderer) -> None:
     scene = scene_of(text("s", 0, 0, "bad \ud800 char", family=1))
     assert renderer.render(scene).whole.svg.startswith(b"<svg")
+
+
+def test_start_without_waiting_overlaps_the_caller() -> None:
+    with Renderer(pages=1) as r:
+        started = time.perf_counter()
+        r.start(wait=False)
+        assert time.perf_counter() - started < 0.3  # Chromium takes ~0.8 s to be ready
+        assert r.render(box_scene()).whole.png
+        assert r.stats.launches == 1

@@ -198,10 +198,19 @@ class Renderer:
     def render(self, scene: Scene, options: RenderOptions | None = None) -> RenderResult:
         return self.submit(scene, options).result()
 
-    def start(self) -> None:
-        """Launch the browser and make the first page ready now (rather than on first render)."""
+    def start(self, *, wait: bool = True) -> None:
+        """Launch the browser and make the first page ready now (rather than on first render).
+
+        With ``wait=False`` this returns at once and the start-up (~0.8 s) overlaps whatever the
+        caller does next, e.g. loading the first scenes; a failure to start then surfaces on the
+        first render.
+        """
         loop = self._ensure_loop()
-        asyncio.run_coroutine_threadsafe(self._warm(), loop).result()
+        future = asyncio.run_coroutine_threadsafe(self._warm(), loop)
+        if wait:
+            future.result()
+        else:
+            future.add_done_callback(lambda f: f.cancelled() or f.exception())
 
     def close(self) -> None:
         with self._thread_lock:
