@@ -116,16 +116,34 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
         elif c == "?":
             out.append("[^/]")
             i += 1
-        elif c == "[" and (close := pattern.find("]", i + 2)) != -1:
-            body = pattern[i + 1 : close].replace("\\", "\\\\")
-            if body.startswith("!"):
-                body = "^" + body[1:]
-            out.append(f"[{body}]")
+        elif (
+            c == "["
+            and (close := pattern.find("]", i + 2)) != -1
+            and (char_class := _char_class(pattern[i + 1 : close])) is not None
+        ):
+            out.append(char_class)
             i = close + 1
         else:
             out.append(re.escape(c))
             i += 1
     return re.compile("".join(out))
+
+
+def _char_class(body: str) -> str | None:
+    """``[...]`` of a glob as a regex class (``!`` negates), or None when it is no valid class
+    (an empty set, a reversed range like ``z-a``): the ``[`` then matches itself."""
+    negate = body.startswith("!")
+    if negate:
+        body = body[1:]
+    if not body:
+        return None
+    escaped = "".join("\\" + ch if ch in "\\[]^&~|" else ch for ch in body)
+    char_class = f"[{'^' if negate else ''}{escaped}]"
+    try:
+        re.compile(char_class)
+    except re.error:
+        return None
+    return char_class
 
 
 # ---------------------------------------------------------------------------- loading
@@ -185,8 +203,11 @@ def _read_table(path: Path) -> dict[str, Any]:
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         table = tool.get("diagrams", {}) if isinstance(tool, dict) else {}
+    elif "tool" in data:
+        tool = data["tool"]
+        table = tool.get("diagrams", data) if isinstance(tool, dict) else None
     else:
-        table = data.get("tool", {}).get("diagrams", data) if "tool" in data else data
+        table = data
     if not isinstance(table, dict):
         raise ConfigError("[tool.diagrams] must be a table", file=path)
     return table
@@ -232,6 +253,8 @@ def parse_config(table: dict[str, Any], *, root: Path, file: Path | None = None)
         values["timeout"] = reader.number(table, "timeout", 1, 3600)
     if "chromium" in table:
         values["chromium"] = reader.string(table, "chromium")
+        if "\0" in values["chromium"]:
+            raise reader.error("chromium", "contains a NUL character", "remove it")
     if "max_source_mb" in table:
         values["max_source_mb"] = reader.number(table, "max_source_mb", 0.001, 4096)
     if "max_elements" in table:
@@ -390,12 +413,19 @@ class _Reader:
         """A folder inside the repository, as a normalised repo-relative POSIX path."""
         if not value.strip():
             raise self.error(key, "is empty", "name a folder inside the repository")
+        if "\0" in value:
+            raise self.error(key, f"{value!r} contains a NUL character", "remove it")
         raw = Path(value)
         if raw.is_absolute():
             raise self.error(
                 key, f"{value!r} is an absolute path", "use a path relative to the repository"
             )
-        resolved = (root / raw).resolve()
+        try:
+            resolved = (root / raw).resolve()
+        except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
+            raise self.error(
+                key, f"{value!r} cannot be resolved ({exc})", "name a folder inside the repository"
+            ) from None
         try:
             rel = resolved.relative_to(root.resolve())
         except ValueError:
@@ -407,6 +437,8 @@ class _Reader:
         return rel.as_posix() if rel.parts else "."
 
     def pattern(self, key: str, pattern: str) -> None:
+        if "\0" in pattern:
+            raise self.error(key, f"{pattern!r} contains a NUL character", "remove it")
         if pattern.startswith("/") or ".." in PurePosixPath(pattern).parts:
             raise self.error(
                 key, f"{pattern!r} reaches outside the repository", "use a repo-relative glob"
