@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -98,7 +99,10 @@ def test_builds_killed_at_random_points_20_trials(tmp_path: Path) -> None:
             os.killpg(proc.pid, sig)
         output, _ = proc.communicate(timeout=120)
         assert "Traceback" not in output, output
-        if sig != signal.SIGKILL and proc.returncode not in (0,):
+        finished = re.search(r"\d+ built, \d+ up to date", output) is not None
+        if sig != signal.SIGKILL and proc.returncode != 0 and not finished:
+            # stopped before the end: cleanly, with its one line (a signal landing after the
+            # summary, while Python shuts down, may end the process by the signal instead)
             assert proc.returncode == 130, (sig, proc.returncode, output)
             assert "interrupted" in output
         assert_nothing_half_written(root)

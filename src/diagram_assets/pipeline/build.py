@@ -174,6 +174,9 @@ def build(
         own_context = context is None
         ctx = context or RunContext(config, _sized_factory(config, jobs, renderer_factory))
         try:
+            if any(job.plan.uses_renderer for job in stale):
+                # start Chromium now, so its start-up overlaps loading the first sources
+                ctx.renderer().start(wait=False)
             if stale:
                 _run_jobs(stale, plan, ctx, jobs or config.jobs, reporter, summary)
             if not paths:

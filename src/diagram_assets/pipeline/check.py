@@ -106,6 +106,8 @@ def format_github(report: CheckReport) -> str:
         props += ",title=diagrams check"
         message = f"{p.message} — {p.fix}" if p.fix else p.message
         lines.append(f"::error {props}::{_gh_escape(message)}")
-    summary = format_text(CheckReport([], report.sources, report.current, report.seconds))
-    lines.append(summary if report.ok else f"{len(report.problems)} problem(s)")
+    if report.ok:
+        lines.append(f"all current: {report.sources} sources ({report.seconds:.2f} s)")
+    else:
+        lines.append(f"{len(report.problems)} problem(s)")
     return "\n".join(lines)

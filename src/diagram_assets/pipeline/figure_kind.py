@@ -24,7 +24,7 @@ class FigureKind:
     def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
         from ..figures import load_figure_spec
 
-        spec = load_figure_spec(path)
+        spec = load_figure_spec(path, root=config.root)
         outputs = {fmt: f"{prefix}{spec.name}.{fmt}" for fmt in options.formats}
         if options.excalidraw:
             outputs["excalidraw"] = f"{prefix}{spec.name}.excalidraw"
@@ -33,7 +33,7 @@ class FigureKind:
     def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult:
         from ..figures import build_figure, load_figure_spec
 
-        spec = load_figure_spec(path)
+        spec = load_figure_spec(path, root=ctx.config.root)
         scene = build_figure(spec)
         prefix = output_prefix_of(plan)
         result = render_files(spec.name, prefix, ctx.renderer(), scene, render_options(options))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from ..errors import EnvironmentProblem
@@ -29,18 +30,47 @@ INSTALL_HINT = (
 )
 
 
+def _playwright_browsers() -> Path:
+    """Where Playwright keeps the browsers `playwright install` downloaded."""
+    configured = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    if configured and configured != "0":
+        return Path(configured)
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "ms-playwright"
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "ms-playwright"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ms-playwright"
+
+
+_PLAYWRIGHT_BINARIES = (
+    "chrome-linux64/chrome",
+    "chrome-linux/chrome",
+    "chrome-mac/Chromium.app/Contents/MacOS/Chromium",
+    "chrome-mac-arm64/Chromium.app/Contents/MacOS/Chromium",
+    "chrome-win/chrome.exe",
+    "chrome-win64/chrome.exe",
+)
+
+
 def _playwright_chromium() -> Path | None:
-    """Playwright's own downloaded Chromium, when one is installed (never downloads)."""
+    """Playwright's own downloaded Chromium, when one is installed: looked up on disk (newest
+    revision first), without starting Playwright's driver and never downloading anything."""
+    base = _playwright_browsers()
+
+    def revision(folder: Path) -> int:
+        suffix = folder.name.rsplit("-", 1)[-1]
+        return int(suffix) if suffix.isdigit() else -1
+
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is a dependency
+        folders = sorted(base.glob("chromium-*"), key=revision, reverse=True)
+    except OSError:
         return None
-    try:
-        with sync_playwright() as pw:
-            path = Path(pw.chromium.executable_path)
-    except Exception:
-        return None
-    return path if path.is_file() and os.access(path, os.X_OK) else None
+    for folder in folders:
+        for name in _PLAYWRIGHT_BINARIES:
+            path = folder / name
+            if path.is_file() and os.access(path, os.X_OK):
+                return path
+    return None
 
 
 def find_chromium(explicit: str | os.PathLike[str] | None = None) -> Path:
