@@ -177,5 +177,24 @@ writeFileSync(
   join(outdir, "manifest.json"),
   JSON.stringify({ excalidraw: excalidrawVersion, digest: hash.digest("hex"), csp, files }, null, 1) + "\n",
 );
+// The page's identity for input digests, from its *sources* (this script, the lock file of npm
+// packages, js/src): committed next to the Python package, so `diagrams check` knows it without
+// Node or a built page (e.g. in a pre-commit hook), and the renderer can tell a stale page.
+const sourceHash = createHash("sha256");
+const sources = ["build.mjs", "package-lock.json", ...readdirSync(join(here, "src")).sort().map((n) => `src/${n}`)];
+for (const rel of sources) {
+  sourceHash.update(`${rel}\0`);
+  sourceHash.update(readFileSync(join(here, rel)));
+  sourceHash.update("\0");
+}
+const source = sourceHash.digest("hex");
+const manifestPath = join(outdir, "manifest.json");
+const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+writeFileSync(manifestPath, JSON.stringify({ ...manifest, source }, null, 1) + "\n");
+writeFileSync(
+  join(here, "..", "src", "diagram_assets", "render", "page-source.json"),
+  JSON.stringify({ excalidraw: excalidrawVersion, source, files: sources }, null, 1) + "\n",
+);
+
 const size = (result.metafile.outputs[Object.keys(result.metafile.outputs)[0]].bytes / 1e6).toFixed(2);
 console.log(`page built: ${outdir} (bundle ${size} MB, ${files.length} files, Excalidraw ${excalidrawVersion})`);

@@ -117,12 +117,15 @@ def run_checks() -> list[Check]:
                 )
             )
         else:
+            from .render.assets import check_page_current
+
+            check_page_current(manifest)
             checks.append(
                 Check(
                     "render page",
                     True,
                     f"Excalidraw {manifest.excalidraw}, {fonts} font files, "
-                    f"page digest {manifest.digest[:12]}",
+                    f"built from sources {manifest.source and manifest.source[:12]}",
                 )
             )
             page_ok = True

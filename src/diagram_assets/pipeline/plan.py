@@ -118,9 +118,9 @@ def make_plan(
     write the same output; sources that cannot be planned are listed in ``problems``."""
     hasher = hasher or FileHasher(hash_cache_file(config.root))
     lock = lock if lock is not None else LockFile.read(config.lock_path)
-    from ..render.assets import load_manifest
+    from ..render.assets import renderer_identity
 
-    renderer = load_manifest().identity
+    renderer = renderer_identity()
     jobs: list[Job] = []
     problems: list[tuple[str, DiagramsError]] = []
     root_resolved = config.root.resolve()

@@ -11,6 +11,8 @@ from .. import __version__
 from ..errors import EnvironmentProblem
 
 PAGE_DIR = Path(__file__).parent / "page"
+SOURCE_FILE = Path(__file__).parent / "page-source.json"
+JS_DIR = Path(__file__).resolve().parents[3] / "js"  # in a source checkout
 BUILD_HINT = "build it with `make page` (or `cd js && npm ci && node build.mjs`)"
 
 
@@ -26,10 +28,12 @@ class PageManifest:
         None  # the Content-Security-Policy the page is served with (older pages: none)
     )
 
+    source: str | None = None  # the digest of the sources it was built from
+
     @property
     def identity(self) -> str:
-        """The renderer's identity for input digests: our version, Excalidraw's, the page's."""
-        return f"diagram-assets {__version__}; excalidraw {self.excalidraw}; page {self.digest}"
+        """The renderer's identity for input digests (see :func:`renderer_identity`)."""
+        return renderer_identity()
 
 
 @lru_cache(maxsize=4)
@@ -43,6 +47,7 @@ def load_manifest(directory: Path = PAGE_DIR) -> PageManifest:
             digest=str(data["digest"]),
             files=frozenset(str(f) for f in data["files"]),
             csp=str(data["csp"]) if data.get("csp") else None,
+            source=str(data["source"]) if data.get("source") else None,
         )
     except FileNotFoundError:
         raise EnvironmentProblem(
@@ -52,3 +57,52 @@ def load_manifest(directory: Path = PAGE_DIR) -> PageManifest:
         raise EnvironmentProblem(
             f"the render page's manifest is damaged ({exc})", file=path, fix=BUILD_HINT
         ) from None
+
+
+@lru_cache(maxsize=1)
+def page_source() -> tuple[str, str]:
+    """(Excalidraw version, digest of the render page's sources), from the committed
+    ``page-source.json`` that `js/build.mjs` writes: known without Node or a built page."""
+    try:
+        data = json.loads(SOURCE_FILE.read_text("utf-8"))
+        return str(data["excalidraw"]), str(data["source"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise EnvironmentProblem(
+            f"cannot read the render page's source digest ({exc})",
+            file=SOURCE_FILE,
+            fix=BUILD_HINT,
+        ) from None
+
+
+def renderer_identity() -> str:
+    """What every rendering job's digest includes: this package's version, Excalidraw's, and the
+    digest of the render page's sources. Change any and every rendered output is stale."""
+    excalidraw, source = page_source()
+    return f"diagram-assets {__version__}; excalidraw {excalidraw}; page {source}"
+
+
+def compute_page_source(js_dir: Path = JS_DIR) -> str:
+    """The digest `js/build.mjs` computes, recomputed from a source checkout (for tests)."""
+    import hashlib
+
+    names = ["build.mjs", "package-lock.json"] + [
+        f"src/{p.name}" for p in sorted((js_dir / "src").iterdir(), key=lambda p: p.name)
+    ]
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(f"{name}\0".encode())
+        digest.update((js_dir / name).read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def check_page_current(manifest: PageManifest) -> None:
+    """Refuse to render with a page built from other sources than this package's: its outputs
+    would be recorded under the wrong renderer identity."""
+    _, source = page_source()
+    if manifest.source != source:
+        raise EnvironmentProblem(
+            "the render page was built from older or other sources than this package's",
+            file=manifest.directory,
+            fix=BUILD_HINT,
+        )

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import RenderError
 from ..scene.model import Scene
-from .assets import PAGE_DIR, PageManifest, load_manifest
+from .assets import PAGE_DIR, PageManifest, check_page_current, load_manifest
 from .budget import PixelBudget, estimate_png_pixels
 from .cdp import PipeBrowser
 from .chromium import find_chromium
@@ -140,6 +140,8 @@ class Renderer:
         tuning: RenderTuning | None = None,
     ) -> None:
         self.manifest: PageManifest = load_manifest(page_dir)
+        if page_dir == PAGE_DIR:
+            check_page_current(self.manifest)
         self.tuning = tuning or RenderTuning.from_env()
         self.pages = max(1, pages or os.cpu_count() or 1)
         self.timeout = timeout
