@@ -73,7 +73,7 @@ def animation_inputs(spec: AnimationSpec) -> list[Path]:
         else:
             from ..figures import load_figure_spec
 
-            inputs += list(getattr(load_figure_spec(spec.source), "reads", []))
+            inputs += list(load_figure_spec(spec.source, root=spec.root).reads)
     except DiagramsError:
         pass
     return list(dict.fromkeys(inputs))

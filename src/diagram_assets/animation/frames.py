@@ -358,7 +358,7 @@ def figure_frames(
     assert spec.source is not None
     if not spec.source.is_file():
         raise spec.error(f"figure spec `{spec.source.name}` not found", place=spec.source_place)
-    steps = _select(spec, figure_steps(spec.source), "step")
+    steps = _select(spec, figure_steps(spec.source, root=spec.root), "step")
     if not steps:
         raise spec.error(f"{spec.source.name} has no steps", place=spec.source_place)
     renderer = _renderer(spec, factory)

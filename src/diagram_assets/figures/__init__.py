@@ -9,11 +9,11 @@ edited in Excalidraw. The schema is described in ``SPEC.md`` beside this file.
 Public API::
 
     is_figure_spec(path) -> bool
-    load_figure_spec(path) -> FigureSpec
+    load_figure_spec(path, *, root=None) -> FigureSpec
     build_figure(spec) -> Scene
     figure_scene(path) -> Scene
     figure_name(path) -> str
-    figure_steps(path) -> list[tuple[str, Scene]]
+    figure_steps(path, *, root=None) -> list[tuple[str, Scene]]
     FIGURES_VERSION
 """
 
@@ -84,15 +84,16 @@ def figure_scene(path: Path) -> Scene:
     return build_figure(load_figure_spec(Path(path)))
 
 
-def figure_steps(path: Path) -> list[tuple[str, Scene]]:
+def figure_steps(path: Path, *, root: Path | None = None) -> list[tuple[str, Scene]]:
     """One whole Scene per step of the spec's ``steps:`` (same bounds on every step).
 
-    A spec without steps gives one step named after the figure, showing all of it.
+    A spec without steps gives one step named after the figure, showing all of it. ``root``
+    bounds what ``include:`` may read (see :func:`load_figure_spec`).
     """
     from .build import build_steps
     from .schema import load_figure_spec
 
-    return build_steps(load_figure_spec(Path(path)))
+    return build_steps(load_figure_spec(Path(path), root=root))
 
 
 __all__ = [

@@ -393,8 +393,13 @@ def as_refs(node: Node, what: str) -> list[Ref]:
 # include and patch
 
 
-def _resolve_include(root: Node, path: Path, depth: int, reads: list[Path]) -> Node:
-    """Merge ``include:`` (recursively) into ``root``; apply ``patch:`` to the included items."""
+def _resolve_include(
+    root: Node, path: Path, depth: int, reads: list[Path], boundary: Path | None = None
+) -> Node:
+    """Merge ``include:`` (recursively) into ``root``; apply ``patch:`` to the included items.
+
+    With a ``boundary`` (the repository), an include that leads outside it — by ``..``, an
+    absolute path or a symlink — is refused before anything there is opened."""
     if not isinstance(root.value, dict) or "include" not in root.value:
         if isinstance(root.value, dict) and "patch" in root.value:
             raise root.key_node("patch").error(
@@ -409,7 +414,18 @@ def _resolve_include(root: Node, path: Path, depth: int, reads: list[Path]) -> N
             f"includes are nested more than {MAX_INCLUDE_DEPTH} deep (a cycle?)",
             fix="include a spec that does not include this one",
         )
-    base_path = (path.parent / target).resolve()
+    try:
+        base_path = (path.parent / target).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a NUL character
+        raise inc_node.error(
+            f"the included spec `{target}` cannot be looked up ({exc})",
+            fix="give a path relative to this spec's folder",
+        ) from None
+    if boundary is not None and not _within(base_path, boundary):
+        raise inc_node.error(
+            f"the included spec `{target}` is outside the repository ({base_path})",
+            fix="include a spec inside the repository, relative to this spec's folder",
+        )
     if not base_path.is_file():
         raise inc_node.error(
             f"the included spec `{target}` does not exist",
@@ -421,7 +437,7 @@ def _resolve_include(root: Node, path: Path, depth: int, reads: list[Path]) -> N
             fix="include a spec that does not include this one",
         )
     reads.append(base_path)
-    base = _resolve_include(_load(base_path), base_path, depth + 1, reads)
+    base = _resolve_include(_load(base_path), base_path, depth + 1, reads, boundary)
     if not isinstance(base.value, dict):
         raise base.error("the included spec must be a mapping")
     merged = dict(base.value)
@@ -488,13 +504,22 @@ def _apply_patch(root: Node, patch: Node) -> None:
 # the spec
 
 
-def load_figure_spec(path: Path) -> FigureSpec:
-    """Read and validate a figure spec; SpecError with file:line:column on any problem."""
+def load_figure_spec(path: Path, *, root: Path | None = None) -> FigureSpec:
+    """Read and validate a figure spec; SpecError with file:line:column on any problem.
+
+    ``root`` (the repository) bounds what ``include:`` may read: a spec outside it is refused
+    without being opened. Without it (one-off use on the command line) includes go anywhere.
+    """
     path = Path(path)
-    root = _load(path)
+    boundary = Path(root).resolve() if root is not None else None
+    node = _load(path)
     reads: list[Path] = []
-    root = _resolve_include(root, path, 0, reads)
-    return parse_figure(root, path, reads)
+    node = _resolve_include(node, path, 0, reads, boundary)
+    return parse_figure(node, path, reads)
+
+
+def _within(path: Path, boundary: Path) -> bool:
+    return path == boundary or boundary in path.parents
 
 
 def _load(path: Path) -> Node:

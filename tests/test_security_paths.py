@@ -1,0 +1,276 @@
+"""Paths from config, specs, notes and the lock file never read or write outside the repository.
+
+Every case builds a temporary repository next to a folder ``outside/`` holding sentinels: a
+figure spec, a PNG, a drawing, a note, and a FIFO (opening it would block). The commands run as
+subprocesses (a FIFO opened by mistake shows as a timeout, not a hung suite), and an inotify
+watch on ``outside/`` records every open, read, write, creation and deletion there: each test
+asserts there was none (a ``stat`` is not an event; looking a path up is not reading it). The
+sentinels' bytes and modification times are compared too.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="uses inotify and FIFOs (Linux)")
+
+COMMAND_TIMEOUT = 60  # seconds; a command blocked on the FIFO fails the test instead of hanging
+
+# inotify(7) event bits
+IN_ACCESS, IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE = 0x1, 0x2, 0x4, 0x8
+IN_OPEN, IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE = 0x20, 0x40, 0x80, 0x100, 0x200
+IN_DELETE_SELF, IN_ISDIR = 0x400, 0x40000000
+WATCHED = (
+    IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_OPEN | IN_MOVED_FROM | IN_MOVED_TO
+    | IN_CREATE | IN_DELETE | IN_DELETE_SELF
+)  # fmt: skip
+NAMES = {
+    IN_ACCESS: "read", IN_MODIFY: "write", IN_ATTRIB: "attrib", IN_CLOSE_WRITE: "close-write",
+    IN_OPEN: "open", IN_MOVED_FROM: "moved-from", IN_MOVED_TO: "moved-to", IN_CREATE: "create",
+    IN_DELETE: "delete", IN_DELETE_SELF: "delete-self",
+}  # fmt: skip
+
+
+class Inotify:
+    """Every file-system event in some folders (not recursive: each folder is added)."""
+
+    def __init__(self) -> None:
+        self._libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        self.fd = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1")
+        self.folders: dict[int, Path] = {}
+
+    def add(self, folder: Path) -> None:
+        wd = self._libc.inotify_add_watch(self.fd, os.fsencode(folder), WATCHED)
+        if wd < 0:
+            raise OSError(ctypes.get_errno(), f"inotify_add_watch {folder}")
+        self.folders[wd] = folder
+
+    def events(self) -> list[str]:
+        """Events since the last call, as "open outside/fifo"-like strings."""
+        out: list[str] = []
+        while True:
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                return out
+            at = 0
+            while at < len(data):
+                wd, mask, _cookie, size = struct.unpack_from("iIII", data, at)
+                name = data[at + 16 : at + 16 + size].rstrip(b"\0").decode("utf-8", "replace")
+                at += 16 + size
+                what = "+".join(v for k, v in NAMES.items() if mask & k) or hex(mask)
+                kind = " (folder)" if mask & IN_ISDIR else ""
+                folder = self.folders.get(wd, Path("?"))
+                out.append(f"{what} {folder.name}/{name}{kind}")
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+# --------------------------------------------------------------------------- the setting
+
+
+def png_bytes(colour: str = "red") -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+SECRET_FIGURE = "name: secret\nlayers:\n  - {cells: input, size: 2}\n  - {cells: output, size: 1}\n"
+SECRET_DRAWING = json.dumps({"type": "excalidraw", "elements": [], "appState": {}})
+SECRET_NOTE = "# secret\n\n![](diagrams/x.excalidraw)\n"
+
+
+@dataclass
+class World:
+    """A repository and the ``outside/`` folder next to it, watched."""
+
+    repo: Path
+    outside: Path
+    watch: Inotify
+    sentinels: dict[str, tuple[bytes | None, int]]
+
+    def run(self, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+        """``diagrams ARGS -C repo`` in a subprocess: (exit code, stdout + stderr)."""
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "diagram_assets", *args, "-C", str(self.repo)],
+                capture_output=True,
+                text=True,
+                timeout=COMMAND_TIMEOUT,
+                env={**os.environ, "DIAGRAMS_CACHE_DIR": "", **(env or {})},
+            )
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"`diagrams {' '.join(args)}` blocked (opened the FIFO outside?)")
+        return proc.returncode, proc.stdout + proc.stderr
+
+    def assert_untouched(self) -> None:
+        """No event in outside/ since the watch started, and every sentinel as it was."""
+        events = self.watch.events()
+        assert events == [], f"touched outside the repository: {events}"
+        for name, (data, mtime) in self.sentinels.items():
+            path = self.outside / name
+            st = path.lstat()
+            assert st.st_mtime_ns == mtime, name
+            if data is not None:
+                assert path.read_bytes() == data, name
+        self.watch.events()  # our own reads above
+
+    def write(self, rel: str, content: str | bytes) -> Path:
+        path = self.repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    def link(self, rel: str, target: Path) -> Path:
+        path = self.repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(target)
+        return path
+
+    def start(self) -> None:
+        """Start watching now: what the test set up so far is not counted."""
+        self.watch.events()
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    for folder in (repo / ".git", repo / "diagrams", repo / "notes", outside / "sub"):
+        folder.mkdir(parents=True)
+    (repo / "pyproject.toml").write_text(
+        '[tool.diagrams]\nnotes = ["notes/**/*.md"]\n', encoding="utf-8"
+    )
+    (repo / "notes" / "n.md").write_text("# note\n\ntext\n", encoding="utf-8")
+    files: dict[str, bytes] = {
+        "secret.figure.yaml": SECRET_FIGURE.encode(),
+        "secret.png": png_bytes(),
+        "secret.excalidraw": SECRET_DRAWING.encode(),
+        "secret.md": SECRET_NOTE.encode(),
+        "sub/secret.png": png_bytes("blue"),
+    }
+    for name, data in files.items():
+        (outside / name).write_bytes(data)
+    os.mkfifo(outside / "fifo")
+    os.mkfifo(outside / "fifo.png")
+    sentinels: dict[str, tuple[bytes | None, int]] = {
+        name: (data, (outside / name).stat().st_mtime_ns) for name, data in files.items()
+    }
+    for fifo in ("fifo", "fifo.png"):
+        sentinels[fifo] = (None, (outside / fifo).lstat().st_mtime_ns)
+    watch = Inotify()
+    watch.add(outside)
+    watch.add(outside / "sub")
+    w = World(repo, outside, watch, sentinels)
+    w.start()
+    try:
+        yield w
+    finally:
+        watch.close()
+
+
+def error_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("error: ")]
+
+
+def assert_no_traceback(output: str) -> None:
+    assert "Traceback" not in output and "internal error" not in output, output
+
+
+# --------------------------------------------------------------------------- the watch works
+
+
+def test_the_watch_sees_opens_and_the_fifo_blocks(world: World) -> None:
+    """The instruments: reading a sentinel is seen, and opening the FIFO would block."""
+    (world.outside / "secret.png").read_bytes()
+    events = world.watch.events()
+    assert any(e.startswith("open") and e.endswith("secret.png") for e in events), events
+    assert any("read" in e for e in events), events
+    fd = None
+    with pytest.raises(OSError):  # no writer: a non-blocking open for writing fails (ENXIO)
+        fd = os.open(world.outside / "fifo", os.O_WRONLY | os.O_NONBLOCK)
+    assert fd is None
+    world.watch.events()
+    world.assert_untouched()
+
+
+# --------------------------------------------------------------------------- figure include:
+
+
+def include_cases(world: World) -> dict[str, str]:
+    """``include:`` values reaching outside, by each route."""
+    world.link("diagrams/figures/out-folder", world.outside)
+    world.link("diagrams/figures/out-file.figure.yaml", world.outside / "secret.figure.yaml")
+    world.link("diagrams/figures/out-fifo.figure.yaml", world.outside / "fifo")
+    return {
+        "dotdot": "../../../outside/secret.figure.yaml",
+        "absolute": str(world.outside / "secret.figure.yaml"),
+        "folder-symlink": "out-folder/secret.figure.yaml",
+        "file-symlink": "out-file.figure.yaml",
+        "fifo": "../../../outside/fifo",
+        "fifo-symlink": "out-fifo.figure.yaml",
+    }
+
+
+def test_figure_includes_outside_are_refused_unread(world: World) -> None:
+    cases = include_cases(world)
+    (world.repo / "pyproject.toml").write_text(
+        '[tool.diagrams]\nsources = ["diagrams/specs"]\nnotes = ["notes/**/*.md"]\n',
+        encoding="utf-8",
+    )
+    for name, target in cases.items():
+        world.write(
+            f"diagrams/specs/{name}.figure.yaml",
+            f"include: {json.dumps(target)}\nname: {name}\n",
+        )
+    # the specs live in diagrams/specs; their includes are relative to it: rewrite them there
+    for name in ("folder-symlink", "file-symlink", "fifo-symlink"):
+        target = "../figures/" + cases[name]
+        world.write(
+            f"diagrams/specs/{name}.figure.yaml", f"include: {json.dumps(target)}\nname: {name}\n"
+        )
+    world.start()
+    for command in ("check", "build"):
+        code, output = world.run(command)
+        assert code == 1, output
+        assert_no_traceback(output)
+        for name in cases:
+            lines = [line for line in output.splitlines() if f"/{name}.figure.yaml:" in line]
+            assert len(lines) == 1, (name, output)
+            assert "outside the repository" in lines[0], lines[0]
+            assert re.search(r"line 1, column \d+", lines[0]), lines[0]
+        world.assert_untouched()
+    assert not (world.repo / "attachments" / "secret.svg").exists()
+
+
+def test_figure_include_inside_the_repository_still_works(world: World) -> None:
+    """The boundary is the repository, not the spec's folder: `../base` inside it is fine."""
+    world.write("diagrams/base.figure.yaml", SECRET_FIGURE.replace("secret", "base"))
+    world.write("diagrams/figures/child.figure.yaml", "include: ../base.figure.yaml\nname: c\n")
+    from diagram_assets.figures import load_figure_spec
+
+    spec = load_figure_spec(world.repo / "diagrams/figures/child.figure.yaml", root=world.repo)
+    assert spec.name == "c"
+    assert [p.name for p in spec.reads] == ["base.figure.yaml"]
+    world.assert_untouched()
