@@ -274,3 +274,68 @@ def test_figure_include_inside_the_repository_still_works(world: World) -> None:
     assert spec.name == "c"
     assert [p.name for p in spec.reads] == ["base.figure.yaml"]
     world.assert_untouched()
+
+
+# --------------------------------------------------------------------------- animation specs
+
+
+def animation_cases(world: World) -> dict[str, str]:
+    """Animation specs whose frames (images:, drawing:, figure:) reach outside."""
+    world.link("diagrams/animations/out", world.outside)
+    world.link("diagrams/animations/out.png", world.outside / "secret.png")
+    world.link("diagrams/animations/out.excalidraw", world.outside / "secret.excalidraw")
+    world.link("diagrams/animations/out-fifo.png", world.outside / "fifo.png")
+    up = "../../../outside"
+    return {
+        "images-dotdot": f"images: {up}/secret.png",
+        "images-absolute": f"images: {world.outside / 'secret.png'}",
+        "images-folder-symlink": "images: out/secret.png",
+        "images-file-symlink": "images: out.png",
+        "images-fifo": f"images: {up}/fifo.png",
+        "images-fifo-symlink": "images: out-fifo.png",
+        "glob-dotdot": f"images: '{up}/*.png'",
+        "glob-dotdot-deep": f"images: '{up}/**/*.png'",
+        "glob-absolute": f"images: '{world.outside}/**/*.png'",
+        "glob-root": "images: '/**/*.png'",
+        "glob-folder-symlink": "images: 'out/*.png'",
+        "drawing-dotdot": f"drawing: {up}/secret.excalidraw",
+        "drawing-absolute": f"drawing: {world.outside / 'secret.excalidraw'}",
+        "drawing-symlink": "drawing: out.excalidraw",
+        "figure-dotdot": f"figure: {up}/secret.figure.yaml",
+        "figure-symlink": "figure: out/secret.figure.yaml",
+    }
+
+
+def test_animation_frames_outside_are_refused_unread(world: World) -> None:
+    cases = animation_cases(world)
+    for name, line in cases.items():
+        world.write(f"diagrams/animations/{name}.anim.yaml", line + "\n")
+    world.start()
+    for command in ("check", "build"):
+        code, output = world.run(command)
+        assert code == 1, output
+        assert_no_traceback(output)
+        for name in cases:
+            lines = [line for line in output.splitlines() if f"/{name}.anim.yaml:" in line]
+            assert len(lines) == 1, (name, output)
+            assert "outside the project folder" in lines[0], lines[0]
+            assert re.search(r"line 1, column \d+", lines[0]), lines[0]
+        world.assert_untouched()
+
+
+def test_a_glob_does_not_walk_into_a_symlinked_folder(world: World) -> None:
+    """`**/*.png` under a folder holding a link to outside/ (or to /) lists only what is
+    inside: the build makes a one-frame GIF and nothing outside is even listed."""
+    world.write("diagrams/animations/frames/f1.png", png_bytes("green"))
+    world.link("diagrams/animations/frames/out", world.outside)
+    world.link("diagrams/animations/frames/slash", Path("/"))
+    world.write("diagrams/animations/walk.anim.yaml", "images: 'frames/**/*.png'\n")
+    world.start()
+    code, output = world.run("build")
+    assert code == 0, output
+    gif = world.repo / "attachments" / "walk.gif"
+    from PIL import Image
+
+    with Image.open(gif) as image:
+        assert image.n_frames == 1
+    world.assert_untouched()

@@ -7,8 +7,9 @@ Image files never start a browser; drawings and figures call ``renderer_factory(
 
 from __future__ import annotations
 
-import glob
 import io
+import os
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ IMAGE_SUFFIXES = (*RASTER_SUFFIXES, ".svg")
 MAX_IMAGE_BYTES = 64 << 20
 MAX_FRAME_PIXELS = 50_000_000
 MAX_FRAMES = 2_000
+MAX_GLOB_ENTRIES = 200_000  # directory entries one images: pattern may look through
 WHITE: Rgba = (255, 255, 255, 255)
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -76,6 +78,7 @@ def _expand(spec: AnimationSpec, pattern: Placed) -> list[ImageFile]:
     folder = spec.folder
     if not _GLOB_CHARS.search(text):
         path = Path(text) if Path(text).is_absolute() else folder / text
+        _check_inside(spec, path, pattern)
         if path.suffix.lower() not in IMAGE_SUFFIXES:
             raise spec.error(
                 f"`{text}` is not a PNG, JPEG, WebP or SVG file",
@@ -89,13 +92,8 @@ def _expand(spec: AnimationSpec, pattern: Placed) -> list[ImageFile]:
                 place=pattern.place,
                 fix=f"check the path (relative to {folder})",
             )
-        _check_inside(spec, path, pattern)
         return [ImageFile(path, text, pattern.place)]
-    try:
-        matches = glob.glob(text, root_dir=folder, recursive=True)
-    except (OSError, ValueError) as exc:
-        raise spec.error(f"glob `{text}` cannot be read: {exc}", place=pattern.place) from None
-    files = [m for m in matches if (folder / m).is_file()]
+    files = [m for m in _glob(spec, pattern) if (folder / m).is_file()]
     images = [m for m in files if Path(m).suffix.lower() in IMAGE_SUFFIXES]
     if not images:
         what = (
@@ -115,6 +113,59 @@ def _expand(spec: AnimationSpec, pattern: Placed) -> list[ImageFile]:
         _check_inside(spec, path, pattern)
         out.append(ImageFile(path, Path(m).as_posix(), pattern.place))
     return out
+
+
+def _glob(spec: AnimationSpec, pattern: Placed) -> list[str]:
+    """The paths a glob matches, relative to the spec's folder (absolute for an absolute
+    pattern), ``**`` spanning folders.
+
+    The folders before the first wildcard are checked to lie inside the project first, and
+    the walk below them never follows a symlinked folder, so a pattern cannot list what is
+    outside the project (``../../**/*.png``, ``/**``, a link to ``/``). It looks at no more
+    than :data:`MAX_GLOB_ENTRIES` entries. Hidden files and folders match only a pattern part
+    that starts with a dot, as with the shell.
+    """
+    from ..config import glob_regex
+
+    parts = pattern.value.split("/")
+    literal = 0
+    while literal < len(parts) - 1 and not _GLOB_CHARS.search(parts[literal]):
+        literal += 1
+    prefix = "/".join(parts[:literal])
+    if pattern.value.startswith("/") and not prefix:
+        prefix = "/"
+    rest = "/".join(parts[literal:])
+    base = Path(prefix) if Path(prefix).is_absolute() else spec.folder / prefix
+    _check_inside(spec, base, pattern)
+    if not base.is_dir():
+        return []
+    regex = glob_regex(rest)
+    depth = None if "**" in rest else rest.count("/")
+    hidden_ok = rest.startswith(".") or "/." in rest
+    matches: list[str] = []
+    seen = 0
+    top = str(base)
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        rel_dir = os.path.relpath(dirpath, top)
+        rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        seen += len(dirnames) + len(filenames)
+        if seen > MAX_GLOB_ENTRIES:
+            raise spec.error(
+                f"`{pattern.value}` looks through more than {MAX_GLOB_ENTRIES:,} files",
+                place=pattern.place,
+                fix="narrow the pattern to the folder that holds the frames",
+            )
+        if depth is not None and rel_dir.count("/") >= depth:
+            dirnames.clear()
+        if not hidden_ok:
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.startswith(".") and not hidden_ok:
+                continue
+            if regex.fullmatch(rel_dir + name):
+                matches.append(posixpath.join(prefix, rel_dir + name) if prefix else rel_dir + name)
+    return matches
 
 
 def _check_inside(spec: AnimationSpec, path: Path, pattern: Placed) -> None:
