@@ -339,3 +339,64 @@ def test_a_glob_does_not_walk_into_a_symlinked_folder(world: World) -> None:
     with Image.open(gif) as image:
         assert image.n_frames == 1
     world.assert_untouched()
+
+
+# --------------------------------------------------------------------------- notes
+
+
+NOTE_WITH_OUTSIDE_LINKS = """# Links that leave the vault
+
+![up](../../outside/secret.png)
+![abs]({outside}/secret.png)
+![[../../outside/secret.png]]
+![[{outside}/secret.png]]
+![[out/secret.png]]
+<img src="{outside}/secret.png">
+[a note outside](../../outside/secret.md)
+![fifo](../../outside/fifo.png)
+"""
+
+
+def test_links_to_outside_are_left_alone_and_never_opened(world: World) -> None:
+    text = NOTE_WITH_OUTSIDE_LINKS.format(outside=world.outside)
+    note = world.write("notes/leaving.md", text)
+    world.link("notes/out", world.outside)
+    before = note.read_bytes()
+    world.start()
+    for args in (("links",), ("links", "--dry-run"), ("check",), ("build",)):
+        code, output = world.run(*args)
+        assert code == 0, (args, output)
+        assert_no_traceback(output)
+        assert note.read_bytes() == before
+        world.assert_untouched()
+
+
+def test_a_note_that_is_a_symlink_out_or_a_fifo_is_refused_unread(world: World) -> None:
+    world.link("notes/evil.md", world.outside / "secret.md")
+    world.link("notes/evil-fifo.md", world.outside / "fifo")
+    os.mkfifo(world.repo / "notes" / "local-fifo.md")
+    world.link("notes/linked-folder", world.outside)  # notes/linked-folder/secret.md: not a note
+    world.start()
+    for args in (("links",), ("check",), ("build",)):
+        code, output = world.run(*args)
+        assert code == 1, (args, output)
+        assert_no_traceback(output)
+        for name, words in (
+            ("notes/evil.md", "symlink to a file outside the vault"),
+            ("notes/evil-fifo.md", "symlink to a file outside the vault"),
+            ("notes/local-fifo.md", "not a regular file"),
+        ):
+            lines = [line for line in output.splitlines() if name + ":" in line]
+            assert len(lines) == 1, (name, output)
+            assert words in lines[0], lines[0]
+        assert "secret.md" not in output
+        world.assert_untouched()
+
+
+def test_a_note_named_on_the_command_line_outside_the_vault_is_refused(world: World) -> None:
+    world.start()
+    code, output = world.run("links", str(world.outside / "secret.md"))
+    assert code == 1, output
+    assert_no_traceback(output)
+    assert len(error_lines(output)) == 1 and "outside the vault" in output, output
+    world.assert_untouched()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -35,6 +36,7 @@ def rewrite_notes_on_disk(
         note = _relative(root, entry)
         path = root / note
         try:
+            _check_readable(root, path)
             data = read_bytes_limited(path, NOTE_LIMIT, what="note", error=NotesError)
         except NotesError as exc:
             error = NotesError(exc.what, file=note, place=exc.place, fix=exc.fix)
@@ -46,6 +48,27 @@ def rewrite_notes_on_disk(
             continue
         _write(root, path, result)
     return results
+
+
+def _check_readable(root: Path, path: Path) -> None:
+    """Refuse, before opening it, a note that is a symlink leading out of the vault or that is
+    no regular file (a FIFO would block the read forever)."""
+    try:
+        real = path.resolve()
+        st = real.stat()
+    except FileNotFoundError:
+        return  # reported by the read, as any missing note
+    except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a NUL character
+        raise NotesError(f"cannot be looked up ({exc})", file=path) from None
+    if not inside(root, real):
+        what = "is a symlink to a file outside the vault" if path.is_symlink() else "is outside"
+        raise NotesError(
+            f"{what} the vault: not read" if what == "is outside" else f"{what}: not read",
+            file=path,
+            fix="rewrite the file it points to in its own vault",
+        )
+    if not stat.S_ISREG(st.st_mode):
+        raise NotesError("is not a regular file: not read", file=path, fix="remove it")
 
 
 def _relative(root: Path, entry: str | Path) -> str:
