@@ -10,6 +10,7 @@ sentinels' bytes and modification times are compared too.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import json
@@ -23,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from diagram_assets.scene.model import Scene
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="uses inotify and FIFOs (Linux)")
 
@@ -400,3 +403,152 @@ def test_a_note_named_on_the_command_line_outside_the_vault_is_refused(world: Wo
     assert_no_traceback(output)
     assert len(error_lines(output)) == 1 and "outside the vault" in output, output
     world.assert_untouched()
+
+
+# --------------------------------------------------------------------------- config
+
+
+def config_cases(world: World) -> list[tuple[str, str, str]]:
+    """(TOML under [tool.diagrams], the key named in the error, what the error says)."""
+    world.link("out-link", world.outside)
+    outside = json.dumps(str(world.outside))
+    return [
+        ('sources = ["../outside"]', "tool.diagrams.sources", "outside the repository"),
+        (f"sources = [{outside}]", "tool.diagrams.sources", "absolute path"),
+        ('sources = ["out-link"]', "tool.diagrams.sources", "outside the repository"),
+        ('sources = ["diagrams/../../outside"]', "tool.diagrams.sources", "outside"),
+        ('output = "../outside"', "tool.diagrams.output", "outside the repository"),
+        (f"output = {outside}", "tool.diagrams.output", "absolute path"),
+        ('output = "out-link"', "tool.diagrams.output", "outside the repository"),
+        ('output = "out-link/sub"', "tool.diagrams.output", "outside the repository"),
+        ('notes = ["../outside/*.md"]', "tool.diagrams.notes", "outside the repository"),
+        (f'notes = ["{world.outside}/*.md"]', "tool.diagrams.notes", "outside the repository"),
+        ('exclude = ["../**"]', "tool.diagrams.exclude", "outside the repository"),
+        (
+            '[[tool.diagrams.overrides]]\nmatch = "../outside/*"\ndark = true',
+            "tool.diagrams.overrides[0].match",
+            "outside the repository",
+        ),
+        (
+            f'[[tool.diagrams.overrides]]\nmatch = ["{world.outside}/*"]\ndark = true',
+            "tool.diagrams.overrides[0].match",
+            "outside the repository",
+        ),
+    ]
+
+
+def test_config_paths_outside_are_refused(world: World) -> None:
+    cases = config_cases(world)
+    world.start()
+    for toml, key, words in cases:
+        (world.repo / "pyproject.toml").write_text(f"[tool.diagrams]\n{toml}\n", encoding="utf-8")
+        for command in ("check", "build", "links"):
+            code, output = world.run(command)
+            assert code == 2, (toml, output)
+            lines = [line for line in output.splitlines() if line.strip()]
+            assert len(lines) == 1, (toml, output)
+            assert "pyproject.toml" in lines[0] and key in lines[0], (toml, lines[0])
+            assert words in lines[0], (toml, lines[0])
+        world.assert_untouched()
+
+
+def test_a_notes_glob_does_not_follow_a_symlinked_folder_out(world: World) -> None:
+    """notes = ["**/*.md"] with a folder link to outside/: its notes are not notes of this
+    vault; outside/secret.md holds a link `build` would otherwise rewrite."""
+    (world.repo / "pyproject.toml").write_text(
+        '[tool.diagrams]\nnotes = ["**/*.md"]\n', encoding="utf-8"
+    )
+    world.link("notes/shared", world.outside)
+    world.write("diagrams/x.excalidraw", SECRET_DRAWING)  # the link target exists in the vault
+    world.start()
+    code, output = world.run("links")
+    assert code == 0, output
+    assert "secret.md" not in output
+    world.assert_untouched()
+
+
+# --------------------------------------------------------------------------- Obsidian embeds
+
+
+def obsidian_drawing(links: dict[str, str]) -> str:
+    """An Obsidian drawing with one image element per ``## Embedded Files`` link."""
+    elements = []
+    for i, fid in enumerate(links):
+        elements.append(
+            {
+                "id": f"img-{fid}", "type": "image", "x": i * 20, "y": 0, "width": 10,
+                "height": 10, "fileId": fid, "status": "saved", "scale": [1, 1],
+            }
+        )  # fmt: skip
+    embedded = "\n\n".join(f"{fid}: {link}" for fid, link in links.items())
+    scene = json.dumps({"type": "excalidraw", "elements": elements, "appState": {}})
+    return (
+        "---\nexcalidraw-plugin: parsed\n---\n# Excalidraw Data\n\n"
+        f"## Embedded Files\n\n{embedded}\n\n%%\n## Drawing\n```json\n{scene}\n```\n%%\n"
+    )
+
+
+def test_obsidian_embedded_files_outside_the_vault_are_placeholders_unread(world: World) -> None:
+
+    world.link("diagrams/out", world.outside)
+    world.link("diagrams/out.png", world.outside / "secret.png")
+    world.link("diagrams/fifo.png", world.outside / "fifo.png")
+    world.write("diagrams/inside.png", png_bytes("green"))
+    links = {
+        "dotdot": "[[../../outside/secret.png]]",
+        "absolute": f"[[{world.outside}/secret.png]]",
+        "mdlink": "[x](../../outside/secret.png)",
+        "folderlink": "[[out/secret.png]]",
+        "filelink": "[[out.png]]",
+        "fifolink": "[[fifo.png]]",
+        "fifo": "[[../../outside/fifo.png]]",
+        "passwd": "[[../../../../../../../../etc/passwd]]",
+        "inside": "[[inside.png]]",
+    }
+    os.mkfifo(world.repo / "diagrams" / "local-fifo.png")
+    links["localfifo"] = "[[local-fifo.png]]"
+    drawing = world.write("diagrams/vault.excalidraw.md", obsidian_drawing(links))
+    world.start()
+    scene = load_unblocked(drawing, world.repo, [world.repo / "diagrams" / "local-fifo.png"])
+    assert list(scene.files) == ["inside"]
+    assert scene.reads == [world.repo / "diagrams" / "inside.png"]
+    for fid in links:
+        if fid == "inside":
+            continue
+        (warning,) = [w for w in scene.warnings if f"image element img-{fid}:" in w]
+        assert "placeholder" in warning, warning
+        if fid in ("fifo", "fifolink", "localfifo", "passwd"):  # no regular file: not found
+            assert "was not found" in warning or "outside the vault" in warning, warning
+        else:
+            assert "outside the vault root" in warning, warning
+    world.assert_untouched()
+
+
+def load_unblocked(drawing: Path, root: Path, fifos: list[Path]) -> Scene:
+    """load_scene on a thread; if it blocks on one of ``fifos``, unblock it and fail."""
+    import threading
+
+    from diagram_assets.scene import load_scene
+
+    box: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            box["scene"] = load_scene(drawing, root=root)
+        except BaseException as exc:  # reported below
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(COMMAND_TIMEOUT)
+    if thread.is_alive():
+        for fifo in fifos:  # a writer that closes at once gives the blocked reader its EOF
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        thread.join(5)
+        pytest.fail(f"load_scene blocked opening one of {fifos}")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    scene = box["scene"]
+    assert isinstance(scene, Scene)
+    return scene

@@ -272,7 +272,7 @@ class _Resolver:
         if "/" in target.strip("/"):  # a partial path: keep the files whose path ends with it
             tail = "/" + target.strip("/")
             matches = [m for m in matches if m.as_posix().endswith(tail)]
-        matches = [m for m in matches if self.allowed(m)]
+        matches = [m for m in matches if self.allowed(m) and m.is_file()]  # no FIFO, no folder
         if len(matches) == 1:
             return matches[0], ""
         if len(matches) > 1:
