@@ -159,6 +159,7 @@ class DrawingKind:
             max_bytes=max_bytes,
             max_elements=ctx.config.max_elements,
             max_decompressed=max(64 * 2**20, 2 * max_bytes),
+            max_json_values=max(2_000_000, 40 * ctx.config.max_elements),
         )
         scene = load_scene(path, root=ctx.config.root, limits=limits)
         prefix = output_prefix_of(plan)

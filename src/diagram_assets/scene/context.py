@@ -21,6 +21,9 @@ class SceneLimits:
     """Elements in the scene, deleted ones included (all items of a library together)."""
     max_decompressed: int = 64 * MB
     """Decompressed compressed-json, zlib payloads and embedded image files, all together."""
+    max_json_values: int = 2_000_000
+    """Objects and lists in one JSON text (counted as its ``{`` and ``[`` before parsing): a
+    file of nothing but ``{},{},…`` would otherwise take some 25 bytes of memory per byte."""
 
 
 def human_size(n: int) -> str:

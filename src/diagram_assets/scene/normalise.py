@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Iterator
 from itertools import chain
 from typing import Any
 
@@ -191,38 +192,62 @@ def _check_points(ctx: LoadContext, points: Any, where: str) -> None:
 
 
 def check_nested(ctx: LoadContext, value: Any, where: str) -> None:
-    """Every number inside ``value`` finite, nesting at most ``MAX_NESTING`` deep (iterative)."""
-    stack: list[tuple[Any, str, int]] = [(value, where, 0)]
+    """Every number inside ``value`` finite, nesting at most ``MAX_NESTING`` deep.
+
+    Iterative, and in memory of the depth only (a stack of iterators and the keys that lead
+    down to them), so a list of millions of values costs nothing more to check.
+    """
+    t = type(value)
+    if t is not list and t is not dict:
+        return
+    if _numbers_only(value):
+        return
+    stack: list[Iterator[tuple[Any, Any]]] = [_children(value)]
+    keys: list[Any] = []  # keys[i] leads from stack[i]'s container into stack[i + 1]'s
     while stack:
-        node, at, depth = stack.pop()
-        if depth > MAX_NESTING:
-            ctx.fail(
-                f"value is nested more than {MAX_NESTING} levels deep",
-                f"{where}{at[len(where) : len(where) + 30]}…",
-                fix=_FIX_EDIT,
-            )
-        if type(node) is list:
-            try:  # fast path for long lists of numbers (freedraw pressures)
-                kinds = set(map(type, node))
-                if kinds <= _NUMBER_TYPES and (not node or math.isfinite(sum(node))):
-                    continue
-            except OverflowError:
-                pass
-            items: Any = enumerate(node)
-            fmt = "{}[{}]"
-        else:
-            items = node.items()
-            fmt = "{}.{}"
-        for key, item in items:
+        for key, item in stack[-1]:
             t = type(item)
             if t is list or t is dict:
-                stack.append((item, fmt.format(at, key), depth + 1))
-            elif (t is float or t is int) and not is_finite_number(item):
+                if _numbers_only(item):
+                    continue
+                keys.append(key)
+                if len(keys) > MAX_NESTING:
+                    at = _place(where, keys)
+                    ctx.fail(
+                        f"value is nested more than {MAX_NESTING} levels deep",
+                        f"{at[: len(where) + 30]}…",
+                        fix=_FIX_EDIT,
+                    )
+                stack.append(_children(item))
+                break
+            if (t is float or t is int) and not is_finite_number(item):
                 ctx.fail(
                     f"value is {describe(item)}, expected a finite number",
-                    fmt.format(at, key),
+                    _place(where, [*keys, key]),
                     fix=_FIX_EDIT,
                 )
+        else:
+            stack.pop()
+            if keys:
+                keys.pop()
+
+
+def _children(node: list[Any] | dict[str, Any]) -> Iterator[tuple[Any, Any]]:
+    return enumerate(node) if type(node) is list else iter(node.items())
+
+
+def _numbers_only(node: Any) -> bool:
+    """A list of finite numbers only (freedraw points and pressures): nothing inside to check."""
+    if type(node) is not list:
+        return False
+    try:
+        return set(map(type, node)) <= _NUMBER_TYPES and (not node or math.isfinite(sum(node)))
+    except OverflowError:
+        return False
+
+
+def _place(where: str, keys: list[Any]) -> str:
+    return where + "".join(f"[{k}]" if type(k) is int else f".{k}" for k in keys)
 
 
 def _derived(eid: str, salt: str) -> int:

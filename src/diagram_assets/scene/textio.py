@@ -8,7 +8,7 @@ import stat
 from collections.abc import Callable
 from typing import Any
 
-from .context import RAISE_SOURCE, LoadContext, human_size
+from .context import RAISE_ELEMENTS, RAISE_SOURCE, LoadContext, human_size
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CONSTANT = re.compile(r"(?<=[\[:,])\s*(-?Infinity|NaN)")
@@ -123,6 +123,14 @@ def parse_json(
         "the file looks truncated or hand-edited: restore it from version control "
         "or save it again from Excalidraw"
     )
+    limit = ctx.limits.max_json_values
+    if len(text) > limit and (count := text.count("{") + text.count("[")) > limit:
+        ctx.fail(
+            f"the JSON holds {count:,} objects and lists, over the limit of {limit:,} "
+            "(max_json_values; a JSON bomb?)",
+            place_of(1, 1),
+            fix=RAISE_ELEMENTS,
+        )
     try:
         value = json.loads(text, parse_constant=_reject_constant)
     except _NonFinite as exc:
