@@ -10,6 +10,7 @@ from .embedded import PNG_SIGNATURE, scene_from_png, scene_from_svg, type_name
 from .library import library_elements
 from .model import Scene
 from .normalise import (
+    check_colour,
     check_nested,
     normalise_elements,
     normalise_files,
@@ -100,6 +101,9 @@ def _scene_from_document(ctx: LoadContext, doc: Any, embedded: dict[str, str]) -
             fix="remove the appState entry or make it an object",
         )
     check_nested(ctx, app_state, "$.appState")
+    background = app_state.get("viewBackgroundColor")
+    if type(background) is str and ("(" in background or ";" in background or "@" in background):
+        check_colour(ctx, background, "$.appState.viewBackgroundColor")
     files = doc.get("files")
     if files is None:
         files = {}

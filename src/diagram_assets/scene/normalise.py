@@ -126,6 +126,10 @@ def _check_element(ctx: LoadContext, element: Element, where: str) -> None:
             continue
         if key in _TYPED_KEYS:
             _check_typed(ctx, key, value, where)
+        if t is str:
+            if key in COLOUR_KEYS and ("(" in value or ";" in value or "@" in value):
+                check_colour(ctx, value, f"{where}.{key}")
+            continue
         if t is list:
             if not value:
                 continue
@@ -146,6 +150,23 @@ def _check_element(ctx: LoadContext, element: Element, where: str) -> None:
     points = element.get("points")
     if points is not None and type(points) is not list:
         _check_typed(ctx, "points", points, where)
+
+
+COLOUR_KEYS = frozenset({"strokeColor", "backgroundColor", "viewBackgroundColor"})
+_RESOURCE = re.compile(r"url\s*\(|image\s*\(|image-set\s*\(|@|;|expression\s*\(", re.I)
+
+
+def check_colour(ctx: LoadContext, value: str, place: str) -> None:
+    """A colour that names a resource (``url(http://…)``) would be fetched by whoever views
+    the SVG; one with ``;`` or ``@`` smuggles CSS into its attributes: refused, naming the
+    element."""
+    if _RESOURCE.search(value):
+        shown = value if len(value) <= 60 else value[:59] + "…"
+        ctx.fail(
+            f"colour {shown!r} refers to a resource, which is never fetched",
+            place,
+            fix="use a plain colour like #1e1e1e, rgb(30, 30, 30) or transparent",
+        )
 
 
 def _check_typed(ctx: LoadContext, key: str, value: Any, where: str) -> None:
