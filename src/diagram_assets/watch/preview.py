@@ -2,13 +2,16 @@
 
 The server binds to loopback only and serves exactly three things: the gallery page, the
 gallery's state (JSON) with its event stream, and the files the lock file says were built
-(from the output folder). Every other path is 404.
+(from the output folder). Every other path is 404: anything reached through a symlink, any
+path with ``..``, anything that is no regular file. Requests naming another host than the
+loopback address (a web page that rebinds its own name to 127.0.0.1) are refused with 421.
 """
 
 from __future__ import annotations
 
 import json
 import queue
+import stat
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -53,7 +56,7 @@ class PreviewServer:
             def log_message(self, format: str, *args: object) -> None:
                 return
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._httpd = _QuietServer(("127.0.0.1", port), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, name="diagrams-preview", daemon=True
@@ -94,18 +97,38 @@ class PreviewServer:
 
     # ------------------------------------------------------------ HTTP
     def _allowed_file(self, name: str) -> Path | None:
+        """The output file ``name`` (repo-relative) when the lock file lists it, it lies in
+        the output folder, and neither it nor a folder above it is a symlink."""
+        if "\0" in name or "\\" in name or name.startswith("/"):
+            return None
+        parts = name.split("/")
+        if any(part in ("", ".", "..") for part in parts):
+            return None
         with self.state.lock:
             known = any(name in job.outputs for job in self.state.jobs.values())
-        if not known:
+            output = getattr(self.state, "output", None)
+        if not known or (output and not name.startswith(output.rstrip("/") + "/")):
             return None
-        path = (self.root / name).resolve()
+        path = self.root.joinpath(*parts)
         try:
-            path.relative_to(self.root)
-        except ValueError:
+            if path.resolve() != path:  # a symlink on the way (the root itself is resolved)
+                return None
+            if not stat.S_ISREG(path.lstat().st_mode):
+                return None
+        except (OSError, RuntimeError):
             return None
-        return path if path.is_file() else None
+        return path
+
+    def _host_allowed(self, request: BaseHTTPRequestHandler) -> bool:
+        """The Host header names this server by a loopback name (DNS rebinding defence)."""
+        host = (request.headers.get("Host") or "").strip().lower()
+        port = self._httpd.server_address[1]
+        return host in {f"127.0.0.1:{port}", f"localhost:{port}", "127.0.0.1", "localhost"}
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        if not self._host_allowed(request):
+            self._send(request, b"wrong host", "text/plain", HTTPStatus.MISDIRECTED_REQUEST)
+            return
         route = unquote(urlsplit(request.path).path)
         if route in ("/", "/index.html"):
             self._send(request, self._page, "text/html; charset=utf-8")
@@ -121,7 +144,8 @@ class PreviewServer:
                 return
             content_type = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
             try:
-                data = path.read_bytes()
+                with path.open("rb") as fh:  # (a regular file: opening it cannot block)
+                    data = fh.read()
             except OSError:
                 self._send(request, b"not found", "text/plain", HTTPStatus.NOT_FOUND)
                 return
@@ -181,3 +205,17 @@ class PreviewServer:
                 client.put(None)
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A browser that closes a connection (a reload, a closed tab) is not an error worth a
+    traceback on the terminal."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
