@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ from hypothesis import strategies as st
 
 from diagram_assets.config import Config, load_config
 from diagram_assets.errors import ConfigError
+from test_scene_fuzz import mutated as mutated_drawing
 
 RUNS: Counter[str] = Counter()
 
@@ -187,3 +189,210 @@ def test_config_text_gives_a_config_or_one_line(config_repo: Path, text: str, na
     result = load_or_error(config_repo, name, prefix + text)
     if isinstance(result, ConfigError):
         assert_one_line_naming(result, name)
+
+
+# ------------------------------------------------------------------------------- the CLI
+
+REPO_DIAGRAMS = Path(__file__).parents[1] / "diagrams"
+
+
+def _png(colour: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (6, 4), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+TINY_PNG = _png("white")
+STORY = json.dumps(
+    {
+        "type": "excalidraw",
+        "elements": [
+            {"id": "f1", "type": "frame", "x": 0, "y": 0, "width": 50, "height": 50, "name": "a"},
+            {"id": "f2", "type": "frame", "x": 60, "y": 0, "width": 50, "height": 50, "name": "b"},
+        ],
+    }
+)
+
+
+def spec_seeds() -> dict[str, bytes]:
+    """Figure and animation specs (paths under diagrams/), from this repository's own."""
+    seeds = {
+        f"figures/{p.name}": p.read_bytes()
+        for p in sorted((REPO_DIAGRAMS / "figures").glob("*.figure.yaml"))
+    }
+    seeds["animations/frames.anim.yaml"] = (
+        b"images: frames/*.png\nduration: 500\ndurations: {1: 800, -1: 2s}\nloop: 3\n"
+        b"canvas: pad\nbackground: '#ffffff'\nformats: [gif]\n"
+    )
+    seeds["animations/story.anim.yaml"] = b"drawing: ../story.excalidraw\nframes: [b, a]\n"
+    seeds["animations/steps.anim.yaml"] = b"figure: ../figures/FF.figure.yaml\nhold_last: 1s\n"
+    return seeds
+
+
+YAML_TOKENS = [
+    b": ", b"- ", b"&a ", b"*a", b"<<: *a\n", b"!!python/object:os.system ", b"!x ", b"{", b"[",
+    b"\t", b"\x00", b"\x07", b"'", b'"', b"\n  ", b"#", b"~", b"0x10", b"1e999", b".nan", b"..",
+    b"/etc/passwd", b"../../..", b"**/*", b"\xff", b"\xe5\x9b\xbe",
+]  # fmt: skip
+
+
+@st.composite
+def fuzzed_source(draw: st.DrawFn) -> tuple[str, bytes]:
+    """(path under diagrams/, bytes): a drawing of any format, or a figure or animation spec,
+    with a few mutations."""
+    if draw(st.booleans()):
+        name, data = draw(mutated_drawing())
+        if name.endswith((".svg", ".png")) and ".excalidraw." not in name:
+            name = name.replace(".svg", ".excalidraw.svg").replace(".png", ".excalidraw.png")
+        return name, data
+    seeds = spec_seeds()
+    name = draw(st.sampled_from(sorted(seeds)))
+    data = bytearray(seeds[name])
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(["flip", "insert", "delete", "truncate", "token", "line"]))
+        at = draw(st.integers(0, max(0, len(data) - 1)))
+        if op == "flip" and data:
+            data[at] ^= draw(st.integers(1, 255))
+        elif op == "insert":
+            data[at:at] = draw(st.binary(min_size=1, max_size=6))
+        elif op == "delete":
+            del data[at : at + draw(st.integers(1, 40))]
+        elif op == "truncate":
+            del data[at:]
+        elif op == "token":
+            data[at:at] = draw(st.sampled_from(YAML_TOKENS))
+        else:  # duplicate or drop a whole line
+            lines = bytes(data).split(b"\n")
+            i = draw(st.integers(0, len(lines) - 1))
+            if draw(st.booleans()):
+                lines.insert(i, lines[i])
+            else:
+                del lines[i]
+            data = bytearray(b"\n".join(lines))
+    return name, bytes(data)
+
+
+class FakeRenderer:
+    """Stands in for Chromium: every scene renders to a tiny SVG and PNG at once (the CLI,
+    loaders, specs, pipeline, lock file and notes all run for real)."""
+
+    identity = "fake"
+
+    def __init__(self, **options: object) -> None:
+        from diagram_assets.render import RenderedImage, RenderResult
+
+        self._result = lambda: RenderResult(
+            images=[RenderedImage(svg=b"<svg/>", png=TINY_PNG, png_size=(6, 4))]
+        )
+
+    def start(self, wait: bool = True) -> None:
+        return None
+
+    def render(self, scene: object, options: object = None) -> object:
+        from diagram_assets.scene.model import Scene
+
+        assert isinstance(scene, Scene)
+        scene.dumps().encode("utf-8")  # what Chromium would be sent must serialise
+        return self._result()
+
+    def submit(self, scene: object, options: object = None) -> object:
+        from concurrent.futures import Future
+
+        future: Future[object] = Future()
+        future.set_result(self.render(scene, options))
+        return future
+
+    def close(self) -> None:
+        return None
+
+
+NOTE = "# A note\n\n```\n![](../diagrams/x.excalidraw)\n```\n\nText `![](y.png)` here.\r\n"
+ERROR_PLACE = re.compile(
+    r"(line \d+|\$|byte \d+|chunk|payload|<metadata>|Embedded files|PNG chunks|Drawing)"
+)
+
+
+@pytest.fixture(scope="module")
+def cli_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("fuzz-cli")
+    (root / ".git").mkdir()
+    (root / "pyproject.toml").write_text(
+        '[tool.diagrams]\nnotes = ["notes/*.md"]\nmax_elements = 2000\nmax_source_mb = 1\n',
+        encoding="utf-8",
+    )
+    (root / "notes").mkdir()
+    (root / "notes" / "n.md").write_bytes(NOTE.encode())
+    return root
+
+
+def reset(repo: Path) -> None:
+    import shutil
+
+    for folder in ("diagrams", "attachments"):
+        shutil.rmtree(repo / folder, ignore_errors=True)
+    frames = repo / "diagrams" / "animations" / "frames"
+    frames.mkdir(parents=True)
+    (frames / "f1.png").write_bytes(_png("red"))
+    (frames / "f2.png").write_bytes(_png("blue"))
+    (repo / "diagrams" / "story.excalidraw").write_text(STORY, encoding="utf-8")
+    figures = repo / "diagrams" / "figures"
+    figures.mkdir()
+    (figures / "FF.figure.yaml").write_bytes(
+        (REPO_DIAGRAMS / "figures" / "FF.figure.yaml").read_bytes()
+    )
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(case=fuzzed_source())
+def test_the_cli_on_a_fuzzed_source_ends_in_one_line(
+    cli_repo: Path, case: tuple[str, bytes]
+) -> None:
+    from unittest import mock
+
+    from click.testing import CliRunner
+
+    import diagram_assets.render as render_package
+    from diagram_assets.cli import main
+
+    RUNS["CLI sources"] += 1
+    name, data = case
+    reset(cli_repo)
+    path = cli_repo / "diagrams" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    rel = f"diagrams/{name}"
+    with mock.patch.object(render_package, "Renderer", FakeRenderer, create=True):
+        result = CliRunner().invoke(
+            main, ["build", "-C", str(cli_repo)], env={"DIAGRAMS_CACHE_DIR": ""}
+        )
+    output = result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), output
+    assert "Traceback" not in output and "internal error" not in output, output
+    assert (cli_repo / "notes" / "n.md").read_bytes() == NOTE.encode()
+    errors = [line for line in output.splitlines() if line.startswith("error: ")]
+    if result.exit_code == 0:
+        assert errors == [], output
+        return
+    assert result.exit_code in (1, 2), output
+    assert len(errors) == 1, output
+    assert rel in errors[0] or f"diagrams/{name.split('/')[0]}" in errors[0], errors[0]
+    assert ERROR_PLACE.search(errors[0]) or "is not a regular file" in errors[0], errors[0]
+
+
+def test_the_fuzz_budget_is_at_least_500() -> None:
+    """The generated cases of this module (max_examples), so the count cannot quietly drop."""
+    tests = [
+        test_config_tables_give_a_config_or_one_line,
+        test_config_text_gives_a_config_or_one_line,
+        test_the_cli_on_a_fuzzed_source_ends_in_one_line,
+    ]
+    total = sum(t._hypothesis_internal_use_settings.max_examples for t in tests)  # type: ignore[attr-defined]
+    assert total >= 500, total

@@ -371,6 +371,12 @@ def drawing_frames(
     from ..scene import load_scene
 
     assert spec.source is not None
+    if not spec.source.is_file():
+        raise spec.error(
+            f"drawing `{spec.source.name}` not found",
+            place=spec.source_place,
+            fix=f"check the path (relative to {spec.folder})",
+        )
     scene = load_scene(spec.source, root=spec.root)
     for w in scene.warnings:
         warn(w)
