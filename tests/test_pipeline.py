@@ -18,7 +18,7 @@ from diagram_assets.cli import main
 from diagram_assets.config import load_config
 from diagram_assets.errors import ConfigError
 from diagram_assets.pipeline import build, check
-from diagram_assets.pipeline.build import exclusive
+from diagram_assets.pipeline.builder import exclusive
 from diagram_assets.pipeline.kinds import RunContext
 from diagram_assets.render import Renderer
 from helpers import element, scene_of, text, write_scene

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 from ..lazy import lazy_exports
 
 _EXPORTS = {
-    "BuildSummary": ".build",
-    "JobOutcome": ".build",
-    "Reporter": ".build",
-    "build": ".build",
-    "CheckReport": ".check",
-    "check": ".check",
+    "BuildSummary": ".builder",
+    "JobOutcome": ".builder",
+    "Reporter": ".builder",
+    "build": ".builder",
+    "CheckReport": ".checker",
+    "check": ".checker",
     "KindPlan": ".kinds",
     "KindResult": ".kinds",
     "RunContext": ".kinds",
@@ -30,8 +30,8 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
-    from .build import BuildSummary, JobOutcome, Reporter, build
-    from .check import CheckReport, check
+    from .builder import BuildSummary, JobOutcome, Reporter, build
+    from .checker import CheckReport, check
     from .kinds import KindPlan, KindResult, RunContext, SourceKind, all_kinds
     from .lockfile import LockEntry, LockFile
     from .plan import Job, Plan, make_plan

@@ -20,6 +20,7 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Coroutine
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,6 +165,9 @@ class Renderer:
         self._waiting = 0
         self._page_generation: dict[Any, int] = {}
         self._stray: dict[Any, list[str]] = {}
+        self._gate: asyncio.Condition | None = None  # first attempts share, retries run alone
+        self._active = 0
+        self._retrying = False
         self._inline_pages: set[Any] = set()
         self._startup_error: str | None = None
         self._budget: PixelBudget | None = None
@@ -365,10 +369,20 @@ class Renderer:
                 self._grow()
             self._waiting += 1
             try:
-                page = await self._idle.get()
+                page = await asyncio.wait_for(self._idle.get(), 0.5)
+            except TimeoutError:
+                # Still no page: if the browser died meanwhile, start a new one (its pages
+                # come to whoever is waiting), else keep waiting.
+                if self._browser is None or not self._browser.is_connected():
+                    await self._ensure_browser()
+                continue
             finally:
                 self._waiting -= 1
             if page is None:
+                if self._browser is None or not self._browser.is_connected():
+                    # the page failed because the browser died: a new browser, not an error
+                    await self._ensure_browser()
+                    continue
                 error = self._startup_error
                 # No page at all, or pages keep failing to load: a broken page, not bad luck.
                 if error and (self._page_count == 0 or self._page_failures >= 2 * self.pages):
@@ -399,23 +413,57 @@ class Renderer:
         try:
             # Large canvases wait for each other (memory), small ones share the pages.
             weight = await self._budget.acquire(pixels)
-            for attempt in (1, 2):
-                try:
-                    return await self._render_once(payload, options)
-                except _Crash as crash:
-                    if attempt == 2:
-                        raise RenderError(
-                            f"Chromium crashed twice while rendering this drawing ({crash})",
-                            fix="the drawing may be too large; try a smaller max_size or split it",
-                        ) from None
-                    self.stats.retries += 1
-            raise AssertionError("unreachable")
+            try:
+                return await self._shared(self._render_once(payload, options))
+            except _Crash:
+                self.stats.retries += 1
+            # The browser died under this render (and under every other render in flight).
+            # The retry runs alone, so a second crash is this drawing's doing and fails only it.
+            try:
+                return await self._alone(self._render_once(payload, options))
+            except _Crash as crash:
+                raise RenderError(
+                    f"Chromium crashed twice while rendering this drawing ({crash})",
+                    fix="the drawing may be too large; try a smaller max_size or split it",
+                ) from None
         except asyncio.CancelledError:
             if self._closed:  # close() while this render waited: fail it, do not hang
                 raise RenderError("the renderer was closed during the render") from None
             raise
         finally:
             self._budget.release(weight)
+
+    def _gate_ready(self) -> asyncio.Condition:
+        if self._gate is None:
+            self._gate = asyncio.Condition()
+        return self._gate
+
+    async def _shared(self, render: Coroutine[Any, Any, RenderResult]) -> RenderResult:
+        """Run a first attempt alongside others (unless a retry is running alone)."""
+        gate = self._gate_ready()
+        async with gate:
+            await gate.wait_for(lambda: not self._retrying)
+            self._active += 1
+        try:
+            return await render
+        finally:
+            async with gate:
+                self._active -= 1
+                gate.notify_all()
+
+    async def _alone(self, render: Coroutine[Any, Any, RenderResult]) -> RenderResult:
+        """Run a retry with no other render in flight."""
+        gate = self._gate_ready()
+        async with gate:
+            await gate.wait_for(lambda: not self._retrying)
+            self._retrying = True
+            await gate.wait_for(lambda: self._active == 0)
+        try:
+            return await render
+        finally:
+            async with gate:
+                self._retrying = False
+                gate.notify_all()
 
     async def _render_once(self, payload: str, options: RenderOptions) -> RenderResult:
         await self._ensure_browser()

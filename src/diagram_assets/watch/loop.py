@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..errors import DiagramsError
-from ..pipeline.build import BuildSummary, JobOutcome, Reporter, build
+from ..pipeline.builder import BuildSummary, JobOutcome, Reporter, build
 from ..pipeline.digest import rel
 from ..pipeline.kinds import RunContext
 from ..pipeline.plan import Plan, is_temporary
