@@ -12,6 +12,7 @@ from .context import RAISE_ELEMENTS, RAISE_SOURCE, LoadContext, human_size
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CONSTANT = re.compile(r"(?<=[\[:,])\s*(-?Infinity|NaN)")
+_BARE_CONSTANT = re.compile(r"(-?Infinity|NaN)")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LONG_NUMBER = re.compile(r"\d{4000}")
@@ -134,7 +135,7 @@ def parse_json(
     try:
         value = json.loads(text, parse_constant=_reject_constant)
     except _NonFinite as exc:
-        m = _CONSTANT.search(text)
+        m = _CONSTANT.search(text) or _BARE_CONSTANT.search(text)  # (a NaN alone: no [ : ,)
         place = place_of(*line_col(text, m.start(1))) if m else None
         ctx.fail(f"{what}: {exc.token} is not a JSON number", place, fix="use a finite number")
     except json.JSONDecodeError as exc:
