@@ -552,3 +552,117 @@ def load_unblocked(drawing: Path, root: Path, fifos: list[Path]) -> Scene:
     scene = box["scene"]
     assert isinstance(scene, Scene)
     return scene
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def test_sources_that_lead_out_or_are_no_files_are_refused_unread(world: World) -> None:
+    world.link("diagrams/figures/evil.yaml", world.outside / "fifo")
+    world.link("diagrams/animations/evil.yaml", world.outside / "fifo")
+    world.link("diagrams/evil.figure.yaml", world.outside / "secret.figure.yaml")
+    world.link("diagrams/evil.excalidraw", world.outside / "secret.excalidraw")
+    world.link("diagrams/broken-out.excalidraw", world.outside / "nothing-here")
+    world.link("diagrams/broken.excalidraw", world.repo / "diagrams" / "nothing-here")
+    world.link("diagrams/readme.txt", world.outside / "secret.md")  # no source: skipped
+    os.mkfifo(world.repo / "diagrams" / "local-fifo.excalidraw")
+    world.start()
+    expected = {
+        "diagrams/figures/evil.yaml": "outside the repository",
+        "diagrams/animations/evil.yaml": "outside the repository",
+        "diagrams/evil.figure.yaml": "outside the repository",
+        "diagrams/evil.excalidraw": "outside the repository",
+        "diagrams/broken-out.excalidraw": "outside the repository",
+        "diagrams/broken.excalidraw": "broken symlink",
+        "diagrams/local-fifo.excalidraw": "not a regular file",
+    }
+    for command in ("check", "build"):
+        code, output = world.run(command)
+        assert code == 1, output
+        assert_no_traceback(output)
+        for name, words in expected.items():
+            lines = [line for line in output.splitlines() if f"{name}:" in line]
+            assert len(lines) == 1, (name, output)
+            assert words in lines[0], lines[0]
+        assert "readme.txt" not in output
+        world.assert_untouched()
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def test_outputs_are_never_written_through_a_symlinked_folder(world: World) -> None:
+    """layout = "mirror" puts diagrams/sub/a.anim.yaml's GIF in attachments/sub/: that folder
+    is a link to outside/, so the source is refused before anything is written."""
+    (world.repo / "pyproject.toml").write_text(
+        '[tool.diagrams]\nlayout = "mirror"\nnotes = ["notes/**/*.md"]\n', encoding="utf-8"
+    )
+    world.write("diagrams/sub/frames/f1.png", png_bytes("green"))
+    world.write("diagrams/sub/a.anim.yaml", "images: frames/*.png\n")
+    world.write("diagrams/b.anim.yaml", "images: sub/frames/*.png\n")  # attachments/b.gif
+    (world.repo / "attachments").mkdir()
+    world.link("attachments/sub", world.outside / "sub")
+    world.start()
+    code, output = world.run("build")
+    assert code == 1, output
+    assert_no_traceback(output)
+    (line,) = error_lines(output)
+    assert "diagrams/sub/a.anim.yaml" in line and "attachments/sub/a.gif" in line, line
+    assert "lies in a symlinked folder" in line, line
+    assert (world.repo / "attachments" / "b.gif").is_file()  # the other source still builds
+    assert not (world.outside / "sub" / "a.gif").exists()
+    world.assert_untouched()
+
+
+def sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_a_lock_file_naming_files_outside_never_reads_or_removes_them(world: World) -> None:
+    """A lock file (anyone can commit one) lists outputs behind a symlinked folder, with the
+    right digests (so a build would delete them as its own orphans), and inputs that are links
+    to a FIFO and to a secret outside: nothing there is opened, nothing removed."""
+    (world.repo / "attachments").mkdir()
+    world.link("attachments/sub", world.outside / "sub")
+    world.link("diagrams/input.png", world.outside / "fifo.png")
+    world.link("diagrams/secret.png", world.outside / "secret.png")
+    world.write("diagrams/frames/f1.png", png_bytes("green"))
+    world.write("diagrams/live.anim.yaml", "images: frames/*.png\n")
+    secret = (world.outside / "sub" / "secret.png").read_bytes()
+    lock = {
+        "version": 1,
+        "jobs": {
+            "diagrams/gone.excalidraw": {
+                "digest": "0" * 64,
+                "kind": "drawing",
+                "inputs": {},
+                "outputs": {"attachments/sub/secret.png": sha256(secret)},
+            },
+            "diagrams/live.anim.yaml": {
+                "digest": "0" * 64,
+                "kind": "animation",
+                "inputs": {"diagrams/input.png": "x", "diagrams/secret.png": "y"},
+                "outputs": {"attachments/sub/secret.png": sha256(secret), "attachments/x": "z"},
+            },
+        },
+    }
+    world.write("attachments/diagrams.lock", json.dumps(lock))
+    world.start()
+    code, output = world.run("check")
+    assert code == 1, output
+    assert_no_traceback(output)
+    assert "attachments/sub/secret.png" in output and "left alone" in output, output
+    world.assert_untouched()
+    code, output = world.run("build")
+    assert code == 1, output  # the lock file's entries were wrong: said once, then repaired
+    assert_no_traceback(output)
+    assert len(error_lines(output)) == 2, output  # one per foreign output entry
+    world.assert_untouched()  # (compares sub/secret.png's bytes too: still there)
+    repaired = json.loads((world.repo / "attachments" / "diagrams.lock").read_text())
+    assert "diagrams/gone.excalidraw" not in repaired["jobs"]
+    assert "attachments/sub/secret.png" not in json.dumps(repaired)
+    code, output = world.run("build")
+    assert code == 0, output
+    world.assert_untouched()

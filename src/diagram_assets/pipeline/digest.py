@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -57,21 +58,28 @@ class FileHasher:
             atomic_write(self._cache_file, json.dumps({"version": 1, "files": files}))
 
     def file(self, path: Path) -> str:
+        """The file's sha256, or MISSING when it is absent, unreadable or no regular file."""
         try:
             st = path.stat()
-        except OSError:
+        except (OSError, ValueError):
             return MISSING
         name = str(path)
         with self._lock:
             cached = self._cache.get(name)
         if cached is not None and cached[:3] == (st.st_size, st.st_mtime_ns, st.st_ino):
             return cached[3]
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read; a folder is no file
+            return MISSING
         h = hashlib.sha256()
         try:
-            with path.open("rb") as fh:
+            # O_NONBLOCK: a file swapped for a FIFO since the stat is opened without waiting
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            with os.fdopen(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    return MISSING
                 while chunk := fh.read(1 << 20):
                     h.update(chunk)
-        except OSError:
+        except (OSError, ValueError):
             return MISSING
         value = h.hexdigest()
         if time.time() - st.st_mtime_ns / 1e9 > self.RACY_SECONDS:

@@ -4,14 +4,16 @@ its inputs and a digest of them — without rendering anything."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import NoReturn
 
 from ..config import Config, Options
 from ..errors import ConfigError, DiagramsError
 from ..fsutil import TEMP_PREFIX
-from .digest import FileHasher, hash_cache_file, job_digest, rel
+from .digest import MISSING, FileHasher, hash_cache_file, job_digest, rel
 from .kinds import KindPlan, SourceKind, all_kinds
 from .lockfile import LockEntry, LockFile
 
@@ -83,14 +85,87 @@ def walk_sources(config: Config) -> Iterator[Path]:
 def discover(
     config: Config, kinds: list[SourceKind] | None = None
 ) -> list[tuple[Path, SourceKind]]:
+    """Every source and the kind that claims it.
+
+    A file that is a symlink leading out of the repository, or that is no regular file (a
+    FIFO, a socket), is never opened here — some kinds read a file to decide whether they
+    claim it. When its name looks like a source's it is listed with a kind that refuses it,
+    so planning reports it; otherwise it is skipped like any file that is not a source.
+    """
     kinds = kinds if kinds is not None else all_kinds()
     found: list[tuple[Path, SourceKind]] = []
+    root = config.root.resolve()
     for path in walk_sources(config):
+        refusal = _unreadable(root, path)
+        if refusal is not None:
+            if _named_like_a_source(path):
+                found.append((path, _Refused(*refusal)))
+            continue
         for kind in kinds:
             if kind.claims(path):
                 found.append((path, kind))
                 break
     return found
+
+
+def _unreadable(root: Path, path: Path) -> tuple[str, str] | None:
+    """Why ``path`` must not be opened (what, fix), or None when it is a plain file inside.
+
+    The walk follows no symlinked folder, so only the file itself can lead elsewhere."""
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISREG(mode):
+            return None
+        real = path.resolve()
+        st = real.stat()
+    except FileNotFoundError:
+        return ("is a broken symlink", "remove it, or point it at a file in the repository")
+    except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a name too long
+        return (f"cannot be looked up ({exc})", "rename or remove it")
+    if real != root and root not in real.parents:
+        return (
+            "is a link to a file outside the repository",
+            "copy the file into the repository",
+        )
+    if not stat.S_ISREG(st.st_mode):
+        return ("is not a regular file", "remove it, or put a drawing or spec there")
+    return None
+
+
+def _named_like_a_source(path: Path) -> bool:
+    from ..scene import is_drawing_name
+
+    name = path.name.lower()
+    if is_drawing_name(path):
+        return True
+    if not name.endswith((".yaml", ".yml")):
+        return False
+    return (
+        ".figure." in name
+        or ".anim" in name
+        or bool({"figures", "animations"} & set(path.parent.parts))
+    )
+
+
+class _Refused:
+    """The kind of a source that must not be read (see :func:`discover`): planning fails."""
+
+    name = "refused"
+
+    def __init__(self, what: str, fix: str) -> None:
+        self.what, self.fix = what, fix
+
+    def version(self) -> str:
+        return "refused"
+
+    def claims(self, path: Path) -> bool:
+        return False
+
+    def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
+        raise DiagramsError(self.what, file=rel(config.root, path), fix=self.fix)
+
+    def run(self, path: Path, plan: KindPlan, options: Options, ctx: object) -> NoReturn:
+        raise DiagramsError(self.what, file=path, fix=self.fix)
 
 
 def output_prefix(config: Config, path: Path) -> str:
@@ -122,7 +197,7 @@ def make_plan(
 
     renderer = renderer_identity()
     jobs: list[Job] = []
-    problems: list[tuple[str, DiagramsError]] = []
+    problems: list[tuple[str, DiagramsError]] = _drop_foreign_outputs(config, lock)
     root_resolved = config.root.resolve()
     for path, kind in discover(config, kinds):
         source = rel(config.root, path)
@@ -141,6 +216,14 @@ def make_plan(
                         f"reads {extra}, which is outside the repository",
                         file=source,
                         fix="keep every file a source reads inside the repository",
+                    )
+            for name in kind_plan.outputs.values():
+                if output_file(config, f"{config.output}/{name}") is None:
+                    raise DiagramsError(
+                        f"would write {config.output}/{name}, which is a symlink or lies in "
+                        "a symlinked folder (it could lead out of the output folder)",
+                        file=source,
+                        fix=f"make {config.output}/ a plain folder, without symlinks in it",
                     )
         except DiagramsError as exc:
             problems.append((source, exc))
@@ -168,9 +251,12 @@ def compute_digest(
         inputs[rel(root, extra)] = hasher.file(extra)
     if discovered is None:
         discovered = entry.inputs if entry is not None and entry.kind == job.kind.name else ()
+    root_resolved = root.resolve()
     for name in discovered:
         if name not in inputs and not Path(name).is_absolute() and ".." not in Path(name).parts:
-            inputs[name] = hasher.file(root / name)
+            # a lock file may name anything: what leads out of the repository is not read
+            path = root / name
+            inputs[name] = hasher.file(path) if _inside(root_resolved, path) else MISSING
     job.inputs = inputs
     job.digest = job_digest(
         kind=job.kind.name,
@@ -187,9 +273,62 @@ def compute_digest(
 def _inside(root_resolved: Path, path: Path) -> bool:
     try:
         path.resolve().relative_to(root_resolved)
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):
         return False
     return True
+
+
+def _drop_foreign_outputs(config: Config, lock: LockFile) -> list[tuple[str, DiagramsError]]:
+    """Forget outputs the lock file lists that are no files of the output folder (see
+    :func:`output_file`), so nothing there is read, compared or removed; one problem each."""
+    problems: list[tuple[str, DiagramsError]] = []
+    lock_name = rel(config.root, config.lock_path)
+    for source, entry in lock.jobs.items():
+        foreign = [out for out in entry.outputs if output_file(config, out) is None]
+        for out in foreign:
+            del entry.outputs[out]
+            problems.append(
+                (
+                    lock_name,
+                    DiagramsError(
+                        f"lists {out} as an output of {source}, but that is no file in the "
+                        f"output folder {config.output}/ (a symlink leading out?): left alone",
+                        file=lock_name,
+                        fix="remove the symlink, or delete the lock file and build again",
+                    ),
+                )
+            )
+        if foreign:
+            entry.frames = {
+                name: {f: p for f, p in paths.items() if p in entry.outputs}
+                for name, paths in entry.frames.items()
+            }
+    return problems
+
+
+def output_file(config: Config, output: str) -> Path | None:
+    """The file of a repo-relative output path when it really is one: under the output folder,
+    without ``..``, and with no symlink in it below the output folder (neither the file nor a
+    folder on the way). None for anything else — a lock file can name any path, and an output
+    folder may hold a link leading out: such a path is never read, written or removed."""
+    pure = PurePosixPath(output)
+    prefix = config.output + "/"
+    if pure.is_absolute() or ".." in pure.parts or not output.startswith(prefix):
+        return None
+    if "\0" in output:
+        return None
+    path = config.output_dir
+    for part in PurePosixPath(output[len(prefix) :]).parts:
+        path = path / part
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            break  # not made yet: nothing below it can be a link either
+        except (OSError, ValueError):
+            return None
+        if stat.S_ISLNK(st.st_mode):
+            return None
+    return config.root / output
 
 
 def _check_collisions(jobs: list[Job], config: Config) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .digest import MISSING
-from .plan import Job, Plan
+from .plan import Job, Plan, output_file
 
 FIX_BUILD = "run `diagrams build`"
 
@@ -40,9 +40,21 @@ def job_problems(job: Job, plan: Plan) -> list[Problem]:
             problems.append(
                 Problem(output, "missing", f"output missing (from {job.source})", job.source)
             )
-    root = plan.config.root
     for output, recorded in sorted(entry.outputs.items()):
-        actual = plan.hasher.file(root / output)
+        path = output_file(plan.config, output)
+        if path is None:
+            problems.append(
+                Problem(
+                    output,
+                    "error",
+                    f"the lock file lists {output} as an output of {job.source}, but it is not "
+                    "a file in the output folder (a symlink leading out?): not read",
+                    job.source,
+                    fix="remove the symlink, or delete the lock file and run `diagrams build`",
+                )
+            )
+            continue
+        actual = plan.hasher.file(path)
         if actual == MISSING:
             problems.append(
                 Problem(output, "missing", f"output missing (from {job.source})", job.source)
@@ -64,12 +76,12 @@ def orphan_problems(plan: Plan) -> list[Problem]:
     """Outputs the lock file says were made from sources that are gone."""
     live = {job.source for job in plan.jobs} | {source for source, _ in plan.problems}
     problems = []
-    root = plan.config.root
     for source, entry in sorted(plan.lock.jobs.items()):
         if source in live:
             continue
         for output in sorted(entry.outputs):
-            if (root / output).exists():
+            path = output_file(plan.config, output)
+            if path is not None and path.exists():
                 problems.append(
                     Problem(
                         output,
