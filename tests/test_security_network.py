@@ -377,8 +377,10 @@ def test_bait_drawings_cause_no_request_beyond_loopback(
         (line,) = [e for e in errors if f"diagrams/{name}.excalidraw" in e]
         assert place in line and "refers to a resource" in line, line
         assert not (repo / "attachments" / f"{name}.svg").exists()
-    # (the Obsidian embeds warn "remote image … is never fetched": asserted with the fix that
-    # lets build print warnings at all)
+    warnings = [line for line in output.splitlines() if line.startswith("warning: ")]
+    for element_id in ("md-a", "md-c", "img-remote", "img-remote-b"):  # placeholders, said so
+        assert any(element_id in w for w in warnings), (element_id, warnings)
+    assert any("remote image" in w and "is never fetched" in w for w in warnings), warnings
 
     # The recorders: nothing at all.
     assert by_address.requests == [], by_address.requests

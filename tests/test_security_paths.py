@@ -666,3 +666,27 @@ def test_a_lock_file_naming_files_outside_never_reads_or_removes_them(world: Wor
     code, output = world.run("build")
     assert code == 0, output
     world.assert_untouched()
+
+
+def test_a_link_left_unfollowed_is_a_warning_the_user_sees(world: World) -> None:
+    """`build` prints the loader's warnings (it dropped every one of them: they went into the
+    job outcome's error field of a successful job). Chromium is replaced by a stub here."""
+    from unittest import mock
+
+    from click.testing import CliRunner
+
+    import diagram_assets.render as render_package
+    from diagram_assets.cli import main
+    from test_security_fuzz import FakeRenderer
+
+    links = {"out": "[[../../outside/secret.png]]", "web": "![](https://example.com/x.png)"}
+    world.write("diagrams/v.excalidraw.md", obsidian_drawing(links))
+    world.start()
+    with mock.patch.object(render_package, "Renderer", FakeRenderer, create=True):
+        result = CliRunner().invoke(main, ["build", "-C", str(world.repo)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 2, result.output
+    assert any("img-out" in w and "outside the vault root" in w for w in warnings), warnings
+    assert any("img-web" in w and "never fetched" in w for w in warnings), warnings
+    world.assert_untouched()

@@ -27,7 +27,7 @@ from ..fsutil import atomic_write, remove_stale_temporaries
 from .digest import MISSING, bytes_digest, rel
 from .kinds import KindResult, RunContext
 from .lockfile import LockEntry
-from .plan import Job, Plan, compute_digest, make_plan
+from .plan import Job, Plan, compute_digest, make_plan, output_file
 from .status import job_problems
 
 if TYPE_CHECKING:
@@ -268,7 +268,8 @@ def _run_one(job: Job, plan: Plan, ctx: RunContext) -> JobOutcome:
             error=f"{job.source}: internal error: {type(exc).__name__}: {exc} "
             "(rerun with DIAGRAMS_DEBUG=1 for the traceback, and please report it)",
         )
-    return JobOutcome(job, True, time.perf_counter() - started, written, list(result.warnings))
+    seconds = time.perf_counter() - started
+    return JobOutcome(job, True, seconds, written, warnings=list(result.warnings))
 
 
 def _shown(file: object, plan: Plan) -> object:
@@ -290,7 +291,14 @@ def _commit(job: Job, result: KindResult, plan: Plan) -> list[str]:
         pure = PurePosixPath(name)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:
             raise DiagramsError(f"would write outside the output folder: {name}", file=job.source)
-        files[f"{config.output}/{pure.as_posix()}"] = data
+        out = f"{config.output}/{pure.as_posix()}"
+        if output_file(config, out) is None:  # frame images are not planned: checked here
+            raise DiagramsError(
+                f"would write {out}, which is a symlink or lies in a symlinked folder",
+                file=job.source,
+                fix=f"make {config.output}/ a plain folder, without symlinks in it",
+            )
+        files[out] = data
     missing = [out for out in job.outputs.values() if out not in files]
     if missing:
         raise DiagramsError(f"did not produce {', '.join(missing)}", file=job.source)
@@ -330,10 +338,9 @@ def _commit(job: Job, result: KindResult, plan: Plan) -> list[str]:
 def _remove_if_ours(root: Path, output: str, recorded: str, plan: Plan) -> str:
     """Delete an output we made, unless it was edited since. Returns "removed", "absent",
     "edited" (left in place) or "foreign" (not a path inside the output folder: never touched)."""
-    pure = PurePosixPath(output)
-    if pure.is_absolute() or ".." in pure.parts or not output.startswith(plan.config.output + "/"):
+    path = output_file(plan.config, output)
+    if path is None:
         return "foreign"
-    path = root / output
     actual = plan.hasher.file(path)
     if actual == MISSING:
         return "absent"
