@@ -59,10 +59,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PreviewSe
         "attachments/folder.svg",
         "attachments/fifo.svg",
         "attachments/../pyproject.toml",  # a lock file can say anything
+        "notes.md",
         f"{outside}/secret.svg",
     ]
     state.jobs["diagrams/x.excalidraw"] = JobState("diagrams/x.excalidraw", outputs=listed)
-    state.output = "attachments"  # type: ignore[attr-defined]
+    state.output = "attachments"
     server = PreviewServer(state, repo, 0)
     try:
         yield server, repo, outside
@@ -104,6 +105,7 @@ TRAVERSALS = [
     "/notes.md",
     "/files/pyproject.toml",
     "/files/attachments/unlisted.svg",  # in the output folder, but not in the lock file
+    "/files/notes.md",  # listed (a lock file can say anything), but not in the output folder
     "/files/attachments/link.svg",  # listed, a symlink to outside/
     "/files/attachments/inner-link.svg",  # listed, a symlink (even to an output)
     "/files/attachments/sub/secret.svg",  # listed, under a symlinked folder

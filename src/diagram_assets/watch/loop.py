@@ -42,6 +42,7 @@ class WatchState:
     jobs: dict[str, JobState] = field(default_factory=dict)
     config_error: str | None = None
     builds: int = 0
+    output: str | None = None  # the output folder (repo-relative): the preview serves only it
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -173,6 +174,7 @@ class Watcher:
         with self.state.lock:
             self.state.builds += 1
             self.state.config_error = None
+            self.state.output = plan.config.output
             live = {job.source for job in plan.jobs} | {s for s, _ in plan.problems}
             for source in list(self.state.jobs):
                 if source not in live:

@@ -106,7 +106,7 @@ class PreviewServer:
             return None
         with self.state.lock:
             known = any(name in job.outputs for job in self.state.jobs.values())
-            output = getattr(self.state, "output", None)
+            output = self.state.output
         if not known or (output and not name.startswith(output.rstrip("/") + "/")):
             return None
         path = self.root.joinpath(*parts)
