@@ -346,6 +346,7 @@ def reset(repo: Path) -> None:
     )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300,
     deadline=None,
