@@ -515,3 +515,32 @@ def test_a_40000_px_canvas_is_clamped_with_max_size(repo: Path) -> None:
     svg = (repo / "attachments" / "wide.svg").read_text(encoding="utf-8")
     assert 'width="40020"' in svg  # the SVG keeps the drawing's own size (plus padding)
     assert run.tree_mib < 1536, run
+
+
+@pytest.mark.browser
+def test_an_embedded_image_bomb_renders_as_a_placeholder(repo: Path) -> None:
+    """An image file in the drawing that decodes to 1.6 billion pixels (190 kB of PNG):
+    Chromium does not decode it; Excalidraw draws its placeholder, within bounds."""
+    data = png_pixel_bomb(40_000)
+    image = {"fileId": "f", "status": "saved", "scale": [1, 1]}
+    files = {
+        "f": {
+            "id": "f",
+            "mimeType": "image/png",
+            "dataURL": "data:image/png;base64," + base64.b64encode(data).decode(),
+            "created": 1,
+        }
+    }
+    scene = json.loads(scene_text([rectangle(1, type="image", width=100, height=100, **image)]))
+    scene["files"] = files
+    (repo / "diagrams" / "pixels.excalidraw").write_text(json.dumps(scene), encoding="utf-8")
+    run = run_measured(repo, "build", timeout=300, case="embedded 40,000² PNG in a drawing")
+    assert run.code == 0, run.output
+    assert "Traceback" not in run.output
+    from PIL import Image
+
+    with Image.open(repo / "attachments" / "pixels.png") as png:
+        assert png.size == (240, 240)  # (100 + 2 x 10 padding) x scale 2
+        grey = png.convert("RGB").getpixel((30, 30))
+        assert grey != (255, 255, 255) and max(grey) - min(grey) < 8, grey  # the placeholder
+    assert run.tree_mib < 1536, run
