@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from xml.parsers import expat
 
@@ -9,7 +10,10 @@ from ..errors import RenderError
 
 _URL_REF = re.compile(r"url\(\s*(['\"]?)([^)'\"]*)\1\s*\)", re.IGNORECASE)
 _A_HREF = re.compile(r"""(<a\b[^>]*?\s(?:xlink:)?href=)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
-_SAFE_LINK = re.compile(r"^(?:https?:|mailto:|#|/|\.{0,2}/|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
+_SAFE_SCHEMES = {"http", "https", "mailto"}
+_URL_INVISIBLE = re.compile(r"[\t\n\r]")
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
 _RESOURCE_ATTRS = {"href", "xlink:href", "src"}
 
 
@@ -58,9 +62,7 @@ def _scan(svg: str) -> bool:
             if lowered in _RESOURCE_ATTRS:
                 target = value.strip()
                 if local == "a":
-                    if not _SAFE_LINK.match(target) or target.lower().startswith(
-                        ("javascript", "data", "vbscript")
-                    ):
+                    if not _safe_link(value):
                         state["unsafe_links"] = True
                 elif not (target.startswith("#") or target.lower().startswith("data:")):
                     raise RenderError(
@@ -103,9 +105,19 @@ def _fail_remote(target: str) -> None:
     )
 
 
+def _safe_link(value: str) -> bool:
+    """Is an ``<a>`` href (attribute value, entities decoded) a web, mail or relative link?
+
+    Read as a browser's URL parser does: leading and trailing spaces and control characters
+    dropped, tabs and line breaks removed anywhere (``java&#9;script:`` is ``javascript:``).
+    """
+    url = _URL_INVISIBLE.sub("", value.strip(_C0_AND_SPACE))
+    scheme = _SCHEME.match(url)
+    return scheme is None or scheme.group(1).lower() in _SAFE_SCHEMES
+
+
 def _neutralise(match: re.Match[str]) -> str:
-    head, quote, target = match.groups()
-    value = target.strip()
-    if _SAFE_LINK.match(value) and not value.lower().startswith(("javascript", "data", "vbscript")):
+    head, quote, raw = match.groups()
+    if _safe_link(html.unescape(raw)):
         return match.group(0)
     return f"{head}{quote}#{quote}"
