@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from .errors import DiagramsError
 
 TEMP_PREFIX = ".diagrams-tmp-"
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> None:
@@ -21,8 +22,17 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> N
     if isinstance(data, str):
         data = data.encode(encoding)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=path.parent)
+    # The temporary file's name is chosen before it is created, so an interrupt landing at any
+    # point after its creation is inside the ``try`` that removes it.
+    tmp: Path | None = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}.part"
     try:
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC, 0o600)
+        except FileExistsError:
+            tmp = (
+                None  # someone else's file (64 random bits: never in practice); not ours to remove
+            )
+            raise
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -31,8 +41,9 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> N
             os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
         raise
 
 
