@@ -14,13 +14,13 @@ from ..fsutil import atomic_write
 from ..render import Renderer
 from .base import (
     chromium_option,
-    error_line,
     formats_option,
     main,
     output_option,
     reports_errors,
     warning_line,
 )
+from .batch import Batch
 
 
 class _LazyRenderer:
@@ -72,8 +72,7 @@ def animate_command(
     spec's `name:` or its file name. One bad spec prints one error line and the others still
     build (exit 1 if any failed). Image-file animations never start a browser.
     """
-    failed = 0
-    started = time.perf_counter()
+    batch = Batch(len(specs), "built")
     renderer = _LazyRenderer(chromium)
     try:
         for path in specs:
@@ -86,8 +85,7 @@ def animate_command(
                     spec = dataclasses.replace(spec, gifsicle=True)
                 result = build_animation(spec, renderer, on_warning=warning_line)
             except DiagramsError as exc:
-                error_line(str(exc))
-                failed += 1
+                batch.fail(str(exc))
                 continue
             target = out_dir if out_dir is not None else path.parent
             written = []
@@ -96,8 +94,7 @@ def animate_command(
                     atomic_write(target / name, data)
                     written.append(f"{target / name} ({_size(len(data))})")
             except OSError as exc:
-                error_line(f"{path}: cannot write {exc.filename or target}: {exc.strerror}")
-                failed += 1
+                batch.fail_source(path, exc)
                 continue
             detail = f"{result.frames} frames"
             if result.gif_frames is not None:
@@ -108,14 +105,7 @@ def animate_command(
             )
     finally:
         renderer.close()
-    total = len(specs)
-    click.echo(
-        f"{total - failed} of {total} built, {failed} failed "
-        f"({time.perf_counter() - started:.1f} s)",
-        err=failed > 0,
-    )
-    if failed:
-        raise SystemExit(1)
+    batch.finish()
 
 
 main.add_command(animate_command, "gif")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -15,13 +14,13 @@ from ..render import Renderer, RenderOptions, RenderResult
 from ..render.write import planned_files, write_images
 from .base import (
     chromium_option,
-    error_line,
     formats_option,
     main,
     output_option,
     reports_errors,
     scale_option,
 )
+from .batch import Batch
 
 
 @main.command("figure")
@@ -59,8 +58,7 @@ def figure_command(
         scale=scale,
         embed_scene=embed_scene,
     )
-    failed = 0
-    started = time.perf_counter()
+    batch = Batch(len(specs), "built")
     renderer: Renderer | None = None
     pending: list[tuple[Path, str, Path, Future[RenderResult]]] = []
     try:
@@ -69,8 +67,7 @@ def figure_command(
                 spec = load_figure_spec(path)
                 scene = build_figure(spec)
             except DiagramsError as exc:
-                error_line(str(exc))
-                failed += 1
+                batch.fail(str(exc))
                 continue
             target = out_dir if out_dir is not None else path.parent
             if write_scene:
@@ -78,8 +75,7 @@ def figure_command(
                 try:
                     atomic_write(scene_path, scene.dumps())
                 except OSError as exc:
-                    error_line(f"{scene_path}: cannot write: {exc.strerror}")
-                    failed += 1
+                    batch.fail_source(path, exc)
                     continue
             if renderer is None:
                 renderer = Renderer(chromium=chromium)
@@ -88,26 +84,12 @@ def figure_command(
             try:
                 result = future.result()
                 written = write_images(planned_files(name, result, target))
-            except RenderError as exc:
-                if exc.file is None:
-                    exc = RenderError(exc.what, file=path, place=exc.place, fix=exc.fix)
-                error_line(str(exc))
-                failed += 1
-                continue
-            except OSError as exc:
-                error_line(f"{path}: cannot write the images: {exc.strerror} ({exc.filename})")
-                failed += 1
+            except (RenderError, OSError) as exc:
+                batch.fail_source(path, exc)
                 continue
             names = ", ".join(str(p) for p in written)
             click.echo(f"built {path} → {names} ({result.seconds:.2f} s)")
     finally:
         if renderer is not None:
             renderer.close()
-    total = len(specs)
-    click.echo(
-        f"{total - failed} of {total} built, {failed} failed "
-        f"({time.perf_counter() - started:.1f} s)",
-        err=failed > 0,
-    )
-    if failed:
-        raise SystemExit(1)
+    batch.finish()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from ..render.write import planned_files, write_images
 from ..scene import drawing_stem, load_scene
 from .base import (
     chromium_option,
-    error_line,
     formats_option,
     main,
     output_option,
@@ -23,6 +21,7 @@ from .base import (
     scale_option,
     warning_line,
 )
+from .batch import Batch
 
 
 @main.command("render")
@@ -96,8 +95,7 @@ def render_command(
         frames=frames,
         max_size=max_size,
     )
-    failed = 0
-    started = time.perf_counter()
+    batch = Batch(len(files), "rendered")
     renderer = Renderer(chromium=chromium, pages=jobs, timeout=timeout)
     try:
         pending: list[tuple[Path, Path, Future[RenderResult]]] = []
@@ -107,8 +105,7 @@ def render_command(
                 # vault links in Obsidian drawings resolve within the drawing's repository
                 scene = load_scene(path, root=find_config(path.parent)[0])
             except DiagramsError as exc:
-                error_line(str(exc))
-                failed += 1
+                batch.fail(str(exc))
                 continue
             for warning in scene.warnings:
                 warning_line(warning)
@@ -134,28 +131,14 @@ def render_command(
                         )
                 written = write_images(outputs)
                 claimed.update((p.resolve(), path) for p in written)
-            except RenderError as exc:
-                if exc.file is None:
-                    exc = RenderError(exc.what, file=path, place=exc.place, fix=exc.fix)
-                error_line(str(exc))
-                failed += 1
-                continue
-            except OSError as exc:
-                error_line(f"{path}: cannot write the images: {exc.strerror} ({exc.filename})")
-                failed += 1
+            except (RenderError, OSError) as exc:
+                batch.fail_source(path, exc)
                 continue
             names = ", ".join(str(p) for p in written)
             click.echo(f"rendered {path} → {names} ({result.seconds:.2f} s)")
     finally:
         renderer.close()
-    total = len(files)
-    click.echo(
-        f"{total - failed} of {total} rendered, {failed} failed "
-        f"({time.perf_counter() - started:.1f} s)",
-        err=failed > 0,
-    )
-    if failed:
-        raise SystemExit(1)
+    batch.finish()
 
 
 @main.command("doctor")
