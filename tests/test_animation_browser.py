@@ -13,40 +13,9 @@ from PIL import Image
 
 from diagram_assets.animation import build_animation, load_animation_spec
 from diagram_assets.animation.decode import decode_gif, psnr
+from helpers import element
 
 pytestmark = pytest.mark.browser
-
-
-def _element(eid: str, kind: str, x: float, y: float, w: float, h: float, **extra) -> dict:
-    base = {
-        "id": eid,
-        "type": kind,
-        "x": x,
-        "y": y,
-        "width": w,
-        "height": h,
-        "angle": 0,
-        "strokeColor": "#1e1e1e",
-        "backgroundColor": "transparent",
-        "fillStyle": "solid",
-        "strokeWidth": 2,
-        "strokeStyle": "solid",
-        "roughness": 0,
-        "opacity": 100,
-        "groupIds": [],
-        "frameId": None,
-        "roundness": None,
-        "seed": 7,
-        "version": 1,
-        "versionNonce": 1,
-        "isDeleted": False,
-        "boundElements": None,
-        "updated": 1,
-        "link": None,
-        "locked": False,
-    }
-    base.update(extra)
-    return base
 
 
 def storyboard(path: Path) -> None:
@@ -55,12 +24,12 @@ def storyboard(path: Path) -> None:
     fills = {"1 start": "#ffcc00", "2 middle": "#66cc00", "10 end": "#0099ff"}
     for n, name in enumerate(["10 end", "1 start", "2 middle"]):
         fx = n * 300
-        elements.append(_element(f"frame{n}", "frame", fx, 0, 200, 120, name=name))
+        elements.append(element("frame", f"frame{n}", fx, 0, 200, 120, name=name))
         offset = {"1 start": 20, "2 middle": 80, "10 end": 140}[name]
         elements.append(
-            _element(
-                f"box{n}",
+            element(
                 "rectangle",
+                f"box{n}",
                 fx + offset,
                 40,
                 40,

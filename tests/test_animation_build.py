@@ -28,6 +28,7 @@ from diagram_assets.animation.frames import natural_key
 from diagram_assets.animation.synthetic import antialiased_frames, flat_frames
 from diagram_assets.errors import RenderError, SpecError
 from diagram_assets.render.options import RenderedImage, RenderOptions, RenderResult
+from helpers import element
 
 
 def write(path: Path, text: str) -> Path:
@@ -428,34 +429,7 @@ def _png(size: tuple[int, int], colour: tuple[int, int, int, int]) -> bytes:
 
 
 def _frame(fid: str, name: str | None, x: int, w: int = 100, h: int = 60) -> dict:
-    return {
-        "id": fid,
-        "type": "frame",
-        "x": x,
-        "y": 0,
-        "width": w,
-        "height": h,
-        "angle": 0,
-        "name": name,
-        "strokeColor": "#bbb",
-        "backgroundColor": "transparent",
-        "fillStyle": "solid",
-        "strokeWidth": 2,
-        "strokeStyle": "solid",
-        "roughness": 0,
-        "opacity": 100,
-        "groupIds": [],
-        "frameId": None,
-        "roundness": None,
-        "seed": 1,
-        "version": 1,
-        "versionNonce": 1,
-        "isDeleted": False,
-        "boundElements": None,
-        "updated": 1,
-        "link": None,
-        "locked": False,
-    }
+    return element("frame", fid, x, 0, w, h, name=name, strokeColor="#bbb")
 
 
 def drawing(tmp_path: Path, frames: list[dict], background: str = "#ffffff") -> Path:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import threading
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..loopback import LoopbackServer
 from .assets import PageManifest
 
 _TOKEN = re.compile(r"^/(job|result)/([0-9a-f]{32})$")
@@ -71,17 +72,11 @@ class PageServer:
             def log_message(self, format: str, *args: object) -> None:  # quiet
                 return
 
-        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="diagrams-page-server", daemon=True
-        )
-        self._thread.start()
+        self._httpd = LoopbackServer(Handler, name="diagrams-page-server")
 
     @property
     def origin(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._httpd.origin
 
     @property
     def page_url(self) -> str:
@@ -175,17 +170,4 @@ class PageServer:
             request.wfile.write(data)
 
     def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-
-class _QuietServer(ThreadingHTTPServer):
-    """A page that goes away mid-request (a crashed or closed browser) is not an error worth a
-    traceback on the user's terminal."""
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        import sys
-
-        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
-            return
-        super().handle_error(request, client_address)  # type: ignore[arg-type]
+        self._httpd.close()

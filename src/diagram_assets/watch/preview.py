@@ -14,12 +14,13 @@ import queue
 import stat
 import threading
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..loopback import LoopbackServer
 from .loop import WatchState
 
 CONTENT_TYPES = {
@@ -56,17 +57,11 @@ class PreviewServer:
             def log_message(self, format: str, *args: object) -> None:
                 return
 
-        self._httpd = _QuietServer(("127.0.0.1", port), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="diagrams-preview", daemon=True
-        )
-        self._thread.start()
+        self._httpd = LoopbackServer(Handler, port, name="diagrams-preview")
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+        return self._httpd.origin + "/"
 
     # ------------------------------------------------------------ state → JSON
     def snapshot(self) -> dict[str, Any]:
@@ -203,19 +198,4 @@ class PreviewServer:
         with self._clients_lock:
             for client in self._clients:
                 client.put(None)
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-
-class _QuietServer(ThreadingHTTPServer):
-    """A browser that closes a connection (a reload, a closed tab) is not an error worth a
-    traceback on the terminal."""
-
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        import sys
-
-        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
-            return
-        super().handle_error(request, client_address)  # type: ignore[arg-type]
+        self._httpd.close()
