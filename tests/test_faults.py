@@ -119,6 +119,25 @@ def test_builds_killed_at_random_points_20_trials(tmp_path: Path) -> None:
         assert_nothing_half_written(root)
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signals_repeated_while_stopping_still_stop_cleanly(tmp_path: Path, sig: int) -> None:
+    """Stopping a process group sends the signal again and again (a CI runner, a supervisor,
+    an impatient Ctrl-C): the build still ends with its one line and exit code 130."""
+    root = make_repo(tmp_path / "r")
+    proc = diagrams(root, "build")
+    time.sleep(1.0)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        os.killpg(proc.pid, sig)
+        time.sleep(0.01)
+    output, _ = proc.communicate(timeout=60)
+    assert "Traceback" not in output, output
+    if re.search(r"\d+ built, \d+ up to date", output) is None:
+        assert proc.returncode == 130, (proc.returncode, output)
+        assert output.rstrip().endswith("error: interrupted"), output
+    assert_nothing_half_written(root)
+
+
 def test_two_builds_at_once(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "r")
     first = diagrams(root, "build")

@@ -76,6 +76,7 @@ def reports_errors(func: F) -> F:
             error_line(str(exc))
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
+            ignore_further_interrupts()
             error_line("interrupted")
             sys.exit(130)
         except click.exceptions.Exit:
@@ -156,6 +157,16 @@ def chromium_option(func: F) -> F:
         envvar="DIAGRAMS_CHROMIUM",
         help="Chromium binary (default: found automatically; never downloaded).",
     )(func)
+
+
+def ignore_further_interrupts() -> None:
+    """Once stopping, stop quietly: a second Ctrl-C or SIGTERM (a process group being stopped,
+    Chromium's processes going down with it) must not turn a clean exit into a traceback or a
+    death by signal while the process is already on its way out."""
+    import signal
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 def interrupt_on_sigterm() -> None:

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from .base import config_options, interrupt_on_sigterm, main, reports_errors
+from .base import (
+    config_options,
+    ignore_further_interrupts,
+    interrupt_on_sigterm,
+    main,
+    reports_errors,
+)
 from .progress import PlainReporter
 
 
@@ -64,6 +70,7 @@ def watch_command(
     except KeyboardInterrupt:
         pass
     finally:
+        ignore_further_interrupts()  # stopping now: the browser is closed, whatever else comes
         stop.set()
         if server is not None:
             server.close()
