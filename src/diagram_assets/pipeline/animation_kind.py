@@ -32,6 +32,8 @@ class AnimationKind:
         return ANIMATION_VERSION
 
     def claims(self, path: Path) -> bool:
+        if not path.name.lower().endswith((".yaml", ".yml")):
+            return False  # decided without importing the animation package (and Pillow)
         from ..animation.spec import is_animation_spec
 
         return is_animation_spec(path)

@@ -17,6 +17,8 @@ class FigureKind:
         return f"figure-{FIGURES_VERSION}"
 
     def claims(self, path: Path) -> bool:
+        if not path.name.lower().endswith((".yaml", ".yml")):
+            return False  # decided without importing the figures package
         from ..figures import is_figure_spec
 
         return is_figure_spec(path)

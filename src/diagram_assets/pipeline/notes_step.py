@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import Config, _glob_match
-from ..notes import LinkOptions, NoteResult, OutputSet, Vault, rewrite_notes_on_disk
 from .plan import Plan
 from .status import Problem
+
+if TYPE_CHECKING:
+    from ..notes import LinkOptions, NoteResult, OutputSet
 
 
 def note_paths(config: Config, plan: Plan, files: Sequence[str]) -> list[str]:
@@ -30,6 +33,8 @@ def note_paths(config: Config, plan: Plan, files: Sequence[str]) -> list[str]:
 
 def output_sets(plan: Plan) -> list[OutputSet]:
     """What each source made, from the lock file: whole-image outputs by format, and frames."""
+    from ..notes import OutputSet
+
     sets = []
     for source, entry in sorted(plan.lock.jobs.items()):
         framed = {path for paths in entry.frames.values() for path in paths.values()}
@@ -41,6 +46,8 @@ def output_sets(plan: Plan) -> list[OutputSet]:
 
 
 def link_options(config: Config) -> LinkOptions:
+    from ..notes import LinkOptions
+
     return LinkOptions(formats=config.links.format, wikilinks=config.links.wikilinks)
 
 
@@ -49,10 +56,16 @@ def rewrite_links(
 ) -> list[NoteResult]:
     """Rewrite (or, dry, compute) the links of every note, or of ``notes``."""
     config = plan.config
-    if not config.links.enabled:
+    if not config.links.enabled or (notes is None and not config.notes):
         return []
+    from ..notes.resolve import Vault
+
     vault = Vault.scan(config.root)
     chosen = list(notes) if notes is not None else note_paths(config, plan, sorted(vault.files))
+    if not chosen:
+        return []  # no note: the Markdown parser is not even imported
+    from ..notes import rewrite_notes_on_disk
+
     return rewrite_notes_on_disk(
         config.root, chosen, vault, output_sets(plan), link_options(config), dry_run=dry_run
     )
