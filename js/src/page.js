@@ -151,11 +151,15 @@ const exportOne = async (elements, appState, files, options, frame, timings) => 
 // a large drawing at scale 2) would stay until V8's next full collection. Release them as soon
 // as the encoder is done with them.
 const toBlob = HTMLCanvasElement.prototype.toBlob;
+let encodeTimings = null;
 HTMLCanvasElement.prototype.toBlob = function toBlobThenRelease(callback, ...rest) {
   const canvas = this;
+  const t = performance.now();
+  const timings = encodeTimings;
   return toBlob.call(
     canvas,
     (blob) => {
+      if (timings) clock(timings, "pngEncode", t);
       canvas.width = 0;
       canvas.height = 0;
       callback(blob);
@@ -178,6 +182,7 @@ const collectIfLarge = (result) => {
 // Renders one scene: every image as {frame, svg: string, png: Blob, sizes}.
 const renderImages = async (scene, options) => {
   const timings = {};
+  encodeTimings = timings;
   const started = performance.now();
   const restored = restoreScene(scene, options.refreshDimensions);
   const elements = restored.elements.filter((e) => !e.isDeleted);
