@@ -18,7 +18,9 @@ from pathlib import Path
 
 from diagram_assets.scene import load_scene
 
-DEFAULT_CORPUS = Path(os.environ.get("DIAGRAMS_CORPUS", "/work/shared/corpus"))
+DEFAULT_CORPUS = Path(
+    os.environ.get("DIAGRAMS_CORPUS") or Path(__file__).resolve().parents[2] / "shared" / "corpus"
+)
 
 
 def best_of(n: int, func) -> float:
