@@ -138,6 +138,33 @@ def test_signals_repeated_while_stopping_still_stop_cleanly(tmp_path: Path, sig:
     assert_nothing_half_written(root)
 
 
+INTERRUPTED_IMPORT = """
+import sys
+
+class Interrupting:
+    def find_spec(self, name, path=None, target=None):
+        if name == "diagram_assets.cli":
+            raise KeyboardInterrupt  # Ctrl-C while the command line is still importing
+        return None
+
+sys.meta_path.insert(0, Interrupting())
+from diagram_assets.__main__ import run
+
+run()
+"""
+
+
+def test_ctrl_c_while_the_command_line_imports_is_one_line() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_IMPORT, "check"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=60,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "error: interrupted\n")
+
+
 def test_two_builds_at_once(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "r")
     first = diagrams(root, "build")

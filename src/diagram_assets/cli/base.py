@@ -13,6 +13,7 @@ import click
 
 from .. import __version__
 from ..errors import DiagramsError
+from ..interrupts import ignore_further_interrupts
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -157,24 +158,3 @@ def chromium_option(func: F) -> F:
         envvar="DIAGRAMS_CHROMIUM",
         help="Chromium binary (default: found automatically; never downloaded).",
     )(func)
-
-
-def ignore_further_interrupts() -> None:
-    """Once stopping, stop quietly: a second Ctrl-C or SIGTERM (a process group being stopped,
-    Chromium's processes going down with it) must not turn a clean exit into a traceback or a
-    death by signal while the process is already on its way out."""
-    import signal
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, signal.SIG_IGN)
-
-
-def interrupt_on_sigterm() -> None:
-    """Let SIGTERM stop a command the way Ctrl-C does: cleanly (browser closed, lock file
-    written for what is done; every file is written atomically either way)."""
-    import signal
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)

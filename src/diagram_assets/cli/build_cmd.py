@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
+from ..interrupts import interrupt_on_sigterm
 from ..pipeline import build, check
 from ..pipeline.checker import format_github, format_json, format_text
-from .base import config_options, interrupt_on_sigterm, load_config_from, main, reports_errors
+from .base import config_options, load_config_from, main, reports_errors
 from .progress import BarReporter, make_reporter
 
 

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import click
 
-from .base import (
-    config_options,
-    ignore_further_interrupts,
-    interrupt_on_sigterm,
-    main,
-    reports_errors,
-)
+from ..interrupts import ignore_further_interrupts, interrupt_on_sigterm
+from .base import config_options, main, reports_errors
 from .progress import PlainReporter
 
 
