@@ -58,6 +58,17 @@ def diagrams(root: Path, *args: str, **kw: object) -> subprocess.Popen[str]:
     )
 
 
+def build_now(root: Path) -> subprocess.CompletedProcess[str]:
+    """`diagrams build` run to its end."""
+    return subprocess.run(
+        [sys.executable, "-m", "diagram_assets", "build", "-C", str(root)],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
 def assert_nothing_half_written(root: Path) -> None:
     out = root / "attachments"
     if out.exists():
@@ -197,13 +208,7 @@ def test_build_during_watch(watching: tuple[Path, subprocess.Popen[str]]) -> Non
     for round_ in range(3):
         for i in range(3):
             write_scene(root / "diagrams" / f"d{i}.excalidraw", drawing(i + 20 + round_))
-        result = subprocess.run(
-            [sys.executable, "-m", "diagram_assets", "build", "-C", str(root)],
-            env=ENV,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
+        result = build_now(root)
         assert result.returncode == 0, result.stdout + result.stderr
         assert_nothing_half_written(root)
     deadline = time.monotonic() + 30
@@ -236,13 +241,7 @@ def test_output_folder_full_or_read_only(tmp_path: Path, fault: str) -> None:
             subprocess.run(["mount", "-o", "remount,ro", str(out)], check=True)
         sources = {p: p.read_bytes() for p in (root / "diagrams").iterdir()}
         note = (root / "notes" / "n.md").read_bytes()
-        result = subprocess.run(
-            [sys.executable, "-m", "diagram_assets", "build", "-C", str(root)],
-            env=ENV,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
+        result = build_now(root)
         output = result.stdout + result.stderr
         assert result.returncode == 1, output
         assert "Traceback" not in output and "internal error" not in output

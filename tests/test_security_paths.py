@@ -236,6 +236,21 @@ def include_cases(world: World) -> dict[str, str]:
     }
 
 
+def assert_each_refused_on_line_1(world: World, cases: dict, suffix: str, words: str) -> None:
+    """`check` and `build` each print one error line per case, on the spec's line 1, saying
+    ``words``; exit 1, no traceback, nothing outside touched."""
+    for command in ("check", "build"):
+        code, output = world.run(command)
+        assert code == 1, output
+        assert_no_traceback(output)
+        for name in cases:
+            lines = [line for line in output.splitlines() if f"/{name}{suffix}:" in line]
+            assert len(lines) == 1, (name, output)
+            assert words in lines[0], lines[0]
+            assert re.search(r"line 1, column \d+", lines[0]), lines[0]
+        world.assert_untouched()
+
+
 def test_figure_includes_outside_are_refused_unread(world: World) -> None:
     cases = include_cases(world)
     (world.repo / "pyproject.toml").write_text(
@@ -254,16 +269,7 @@ def test_figure_includes_outside_are_refused_unread(world: World) -> None:
             f"diagrams/specs/{name}.figure.yaml", f"include: {json.dumps(target)}\nname: {name}\n"
         )
     world.start()
-    for command in ("check", "build"):
-        code, output = world.run(command)
-        assert code == 1, output
-        assert_no_traceback(output)
-        for name in cases:
-            lines = [line for line in output.splitlines() if f"/{name}.figure.yaml:" in line]
-            assert len(lines) == 1, (name, output)
-            assert "outside the repository" in lines[0], lines[0]
-            assert re.search(r"line 1, column \d+", lines[0]), lines[0]
-        world.assert_untouched()
+    assert_each_refused_on_line_1(world, cases, ".figure.yaml", "outside the repository")
     assert not (world.repo / "attachments" / "secret.svg").exists()
 
 
@@ -314,16 +320,7 @@ def test_animation_frames_outside_are_refused_unread(world: World) -> None:
     for name, line in cases.items():
         world.write(f"diagrams/animations/{name}.anim.yaml", line + "\n")
     world.start()
-    for command in ("check", "build"):
-        code, output = world.run(command)
-        assert code == 1, output
-        assert_no_traceback(output)
-        for name in cases:
-            lines = [line for line in output.splitlines() if f"/{name}.anim.yaml:" in line]
-            assert len(lines) == 1, (name, output)
-            assert "outside the project folder" in lines[0], lines[0]
-            assert re.search(r"line 1, column \d+", lines[0]), lines[0]
-        world.assert_untouched()
+    assert_each_refused_on_line_1(world, cases, ".anim.yaml", "outside the project folder")
 
 
 def test_a_glob_does_not_walk_into_a_symlinked_folder(world: World) -> None:
