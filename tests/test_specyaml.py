@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from diagram_assets.animation.spec import load_animation_spec
 from diagram_assets.errors import SpecError
+from diagram_assets.fields import type_name
 from diagram_assets.figures import load_figure_spec
 from diagram_assets.specyaml import (
     MAX_NODES,
     Node,
     load_spec_yaml,
     parse_spec_yaml,
-    type_name,
 )
 
 SPEC = Path("spec.yaml")

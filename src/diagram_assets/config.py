@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, DiagramsError
+from .fields import KeyPath, KeyTable, TableFields
 
 CONFIG_FILES = ("diagrams.toml", "pyproject.toml")
 
@@ -214,24 +215,34 @@ def _read_table(path: Path) -> dict[str, Any]:
 
 
 _TOP_KEYS = {
-    "sources", "output", "layout", "notes", "exclude", "jobs", "timeout", "chromium",
-    "max_source_mb", "max_elements", "overrides", "links",
-}  # fmt: skip
+    "sources": "folders holding the sources",
+    "output": "the folder the outputs are written to",
+    "layout": "flat or mirror: whether outputs keep the sources' sub-folders",
+    "notes": "globs of the notes whose links are rewritten",
+    "exclude": "globs of files that are neither sources nor notes",
+    "jobs": "pages rendering in parallel",
+    "timeout": "seconds one source may take",
+    "chromium": "the Chromium to render with",
+    "max_source_mb": "refuse larger sources",
+    "max_elements": "refuse drawings with more elements",
+    "overrides": "options for the sources matching a glob",
+    "links": "how note links to sources and outputs are rewritten",
+}
 _OPTION_KEYS = {f.name for f in fields(Options)}
-_LINK_KEYS = {"enabled", "format", "wikilinks"}
+_LINK_KEYS = {
+    "enabled": "whether note links are rewritten",
+    "format": "which output an embed points to: svg or png",
+    "wikilinks": "keep ![[…]] embeds, or markdown",
+}
 FORMATS = ("svg", "png")
 
 
 def parse_config(table: dict[str, Any], *, root: Path, file: Path | None = None) -> Config:
     """Validate a ``[tool.diagrams]`` table. Errors name the key and the file."""
-    reader = _Reader(file, "tool.diagrams" if file and file.name == "pyproject.toml" else "")
-    unknown = sorted(set(table) - _TOP_KEYS - _OPTION_KEYS)
-    if unknown:
-        raise reader.error(
-            unknown[0],
-            "unknown key",
-            f"known keys: {', '.join(sorted(_TOP_KEYS | _OPTION_KEYS))}",
-        )
+    reader = _Reader(
+        KeyPath(file, "tool.diagrams" if file and file.name == "pyproject.toml" else "")
+    )
+    reader.check_keys(table, {*_TOP_KEYS, *_OPTION_KEYS})
     values: dict[str, Any] = {}
     if "sources" in table:
         values["sources"] = tuple(
@@ -303,11 +314,9 @@ def _parse_overrides(value: Any, reader: _Reader) -> tuple[Override, ...]:
             raise reader.error(
                 f"overrides[{i}]", "must be a table", "use [[tool.diagrams.overrides]]"
             )
-        unknown = sorted(set(item) - _OPTION_KEYS - {"match"})
-        if unknown:
-            raise sub.error(
-                unknown[0], "unknown key", f"known keys: match, {', '.join(sorted(_OPTION_KEYS))}"
-            )
+        sub.check_keys(
+            item, {"match", *_OPTION_KEYS}, known=f"match, {', '.join(sorted(_OPTION_KEYS))}"
+        )
         if "match" not in item:
             raise sub.error("match", "is missing", 'add match = "diagrams/some-*.excalidraw"')
         match = item["match"]
@@ -322,9 +331,7 @@ def _parse_links(value: Any, reader: _Reader) -> LinkConfig:
     if not isinstance(value, dict):
         raise reader.error("links", "must be a table", "use [tool.diagrams.links]")
     sub = reader.child("links")
-    unknown = sorted(set(value) - _LINK_KEYS)
-    if unknown:
-        raise sub.error(unknown[0], "unknown key", f"known keys: {', '.join(sorted(_LINK_KEYS))}")
+    sub.check_keys(value, _LINK_KEYS)
     out: dict[str, Any] = {}
     if "enabled" in value:
         out["enabled"] = sub.boolean(value, "enabled")
@@ -354,17 +361,22 @@ def _check_layout(config: Config, reader: _Reader) -> None:
 
 @dataclass(frozen=True)
 class _Reader:
-    file: Path | None
-    prefix: str
+    """Reads the values of the config's tables; errors name the key's path (TOML keeps no
+    positions) in the config's wording (``expected a number, got str 'big'``)."""
+
+    place: KeyPath
 
     def child(self, name: str) -> _Reader:
-        return _Reader(self.file, f"{self.prefix}.{name}" if self.prefix else name)
+        return _Reader(self.place.child(name))
 
-    def error(self, key: str, what: str, fix: str | None = None) -> ConfigError:
-        place = f"{self.prefix}.{key}" if self.prefix else key
-        return ConfigError(what, file=self.file, place=place, fix=fix)
+    def error(self, key: str, what: str, fix: str | None = None) -> DiagramsError:
+        return self.place.child(key).error(what, fix)
 
-    def _type_error(self, key: str, expected: str, value: Any) -> ConfigError:
+    def check_keys(self, table: dict[str, Any], allowed: KeyTable, *, known: str = "") -> None:
+        """Refuse a key not in ``allowed`` (the first in sorted order), suggesting a close one."""
+        TableFields(table, self.place, allowed, known=known).check_keys()
+
+    def _type_error(self, key: str, expected: str, value: Any) -> DiagramsError:
         return self.error(key, f"expected {expected}, got {type(value).__name__} {value!r}")
 
     def string(self, table: dict[str, Any], key: str) -> str:

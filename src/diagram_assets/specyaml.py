@@ -26,7 +26,8 @@ Public API::
     parse_spec_yaml(data, path) -> Node              # bytes or text → Node
     Node.value / .raw / .keys / .place / .error(what, fix) / .key_node(key)
     Node.plain()                                     # plain Python data, positions dropped
-    type_name(value) -> str                          # "a list", "a whole number", …
+
+Reading a spec's mappings against their declared keys: :mod:`diagram_assets.fields`.
 """
 
 from __future__ import annotations
@@ -263,22 +264,3 @@ class _Converter:
                 fix="write the key as a plain word",
             )
         return str(key_node.value)
-
-
-_TYPE_NAMES = (  # bool before int: True is an int too
-    (bool, "a boolean"),
-    (int, "a whole number"),
-    (float, "a number"),
-    (str, "text"),
-    (list, "a list"),
-    (dict, "a mapping"),
-)
-
-
-def type_name(value: Any) -> str:
-    """A reader's name for the type of a YAML value."""
-    if value is None:
-        return "nothing (null)"
-    return next(
-        (name for kind, name in _TYPE_NAMES if isinstance(value, kind)), type(value).__name__
-    )

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
+from ..fields import safe_name
 from .options import RenderedImage
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
-
-
-def safe_name(name: str, fallback: str) -> str:
-    """``name`` made file-safe: separators, reserved and control characters, and runs of white
-    space become ``-``; leading/trailing dots and dashes go. CJK and other letters stay."""
-    cleaned = _UNSAFE.sub("-", unicodedata.normalize("NFC", name)).strip(".-")
-    return cleaned[:120] or fallback
 
 
 def image_stems(stem: str, images: list[RenderedImage]) -> list[str]:
