@@ -119,6 +119,49 @@ def test_config_errors_name_key_and_file(tmp_path: Path, body: str, place: str, 
     assert info.value.exit_code == 2
 
 
+@pytest.mark.parametrize(
+    ("name", "body", "place", "suggestion"),
+    [
+        ("pyproject.toml", "[tool.diagrams]\nsacle = 2\n", "tool.diagrams.sacle", "scale"),
+        ("diagrams.toml", "sacle = 2\n", "sacle", "scale"),
+        (
+            "pyproject.toml",
+            '[tool.diagrams]\n[[tool.diagrams.overrides]]\nmatch = "x"\nsacle = 3\n',
+            "tool.diagrams.overrides[0].sacle",
+            "scale",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.diagrams]\n[tool.diagrams.links]\nformt = "png"\n',
+            "tool.diagrams.links.formt",
+            "format",
+        ),
+    ],
+)
+def test_unknown_key_suggests_the_closest(
+    tmp_path: Path, name: str, body: str, place: str, suggestion: str
+) -> None:
+    path = write(tmp_path, body, name)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert str(info.value).startswith(f"{path}: {place}: unknown key — ")
+    assert f"did you mean `{suggestion}`? known keys: " in str(info.value)
+
+
+def test_unknown_key_far_from_any_lists_the_known_ones(tmp_path: Path) -> None:
+    write(tmp_path, "[tool.diagrams]\nzzzzzz = 1\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    message = str(info.value)
+    assert "did you mean" not in message
+    assert message.endswith(
+        "unknown key — known keys: chromium, dark, embed_scene, excalidraw, "
+        "exclude, formats, frames, jobs, layout, links, max_elements, max_size, "
+        "max_source_mb, notes, output, overrides, padding, scale, sources, "
+        "timeout, transparent"
+    )
+
+
 def test_invalid_toml_names_line(tmp_path: Path) -> None:
     write(tmp_path, "[tool.diagrams]\nscale = = 2\n")
     with pytest.raises(ConfigError, match=r"invalid TOML.*line 2"):
