@@ -13,8 +13,8 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import ConfigError, DiagramsError
-from .fields import KeyPath, KeyTable, TableFields
+from .errors import ConfigError
+from .fields import KeyPath, TableReader
 
 CONFIG_FILES = ("diagrams.toml", "pyproject.toml")
 
@@ -239,7 +239,7 @@ FORMATS = ("svg", "png")
 
 def parse_config(table: dict[str, Any], *, root: Path, file: Path | None = None) -> Config:
     """Validate a ``[tool.diagrams]`` table. Errors name the key and the file."""
-    reader = _Reader(
+    reader = TableReader(
         KeyPath(file, "tool.diagrams" if file and file.name == "pyproject.toml" else "")
     )
     reader.check_keys(table, {*_TOP_KEYS, *_OPTION_KEYS})
@@ -280,7 +280,7 @@ def parse_config(table: dict[str, Any], *, root: Path, file: Path | None = None)
     return config
 
 
-def parse_options(table: dict[str, Any], reader: _Reader) -> dict[str, Any]:
+def parse_options(table: dict[str, Any], reader: TableReader) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "formats" in table:
         formats = reader.str_list(table, "formats")
@@ -302,7 +302,7 @@ def parse_options(table: dict[str, Any], reader: _Reader) -> dict[str, Any]:
     return out
 
 
-def _parse_overrides(value: Any, reader: _Reader) -> tuple[Override, ...]:
+def _parse_overrides(value: Any, reader: TableReader) -> tuple[Override, ...]:
     if not isinstance(value, list):
         raise reader.error(
             "overrides", "must be an array of tables", "use [[tool.diagrams.overrides]]"
@@ -327,7 +327,7 @@ def _parse_overrides(value: Any, reader: _Reader) -> tuple[Override, ...]:
     return tuple(overrides)
 
 
-def _parse_links(value: Any, reader: _Reader) -> LinkConfig:
+def _parse_links(value: Any, reader: TableReader) -> LinkConfig:
     if not isinstance(value, dict):
         raise reader.error("links", "must be a table", "use [tool.diagrams.links]")
     sub = reader.child("links")
@@ -347,7 +347,7 @@ def _parse_links(value: Any, reader: _Reader) -> LinkConfig:
     return LinkConfig(**out)
 
 
-def _check_layout(config: Config, reader: _Reader) -> None:
+def _check_layout(config: Config, reader: TableReader) -> None:
     out = PurePosixPath(config.output)
     for source in config.sources:
         src = PurePosixPath(source)
@@ -356,102 +356,4 @@ def _check_layout(config: Config, reader: _Reader) -> None:
                 "output",
                 f"the output folder {config.output!r} overlaps the source folder {source!r}",
                 "keep sources and outputs in separate folders",
-            )
-
-
-@dataclass(frozen=True)
-class _Reader:
-    """Reads the values of the config's tables; errors name the key's path (TOML keeps no
-    positions) in the config's wording (``expected a number, got str 'big'``)."""
-
-    place: KeyPath
-
-    def child(self, name: str) -> _Reader:
-        return _Reader(self.place.child(name))
-
-    def error(self, key: str, what: str, fix: str | None = None) -> DiagramsError:
-        return self.place.child(key).error(what, fix)
-
-    def check_keys(self, table: dict[str, Any], allowed: KeyTable, *, known: str = "") -> None:
-        """Refuse a key not in ``allowed`` (the first in sorted order), suggesting a close one."""
-        TableFields(table, self.place, allowed, known=known).check_keys()
-
-    def _type_error(self, key: str, expected: str, value: Any) -> DiagramsError:
-        return self.error(key, f"expected {expected}, got {type(value).__name__} {value!r}")
-
-    def string(self, table: dict[str, Any], key: str) -> str:
-        value = table[key]
-        if not isinstance(value, str):
-            raise self._type_error(key, "a string", value)
-        return value
-
-    def str_list(self, table: dict[str, Any], key: str) -> list[str]:
-        value = table[key]
-        if isinstance(value, str):
-            return [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self._type_error(key, "a list of strings", value)
-        return list(value)
-
-    def boolean(self, table: dict[str, Any], key: str) -> bool:
-        value = table[key]
-        if not isinstance(value, bool):
-            raise self._type_error(key, "true or false", value)
-        return value
-
-    def number(self, table: dict[str, Any], key: str, low: float, high: float) -> float:
-        value = table[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._type_error(key, "a number", value)
-        if not low <= value <= high:
-            raise self.error(key, f"{value} is out of range", f"use a value from {low} to {high}")
-        return float(value)
-
-    def integer(self, table: dict[str, Any], key: str, low: int, high: int) -> int:
-        value = table[key]
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self._type_error(key, "a whole number", value)
-        if not low <= value <= high:
-            raise self.error(key, f"{value} is out of range", f"use a value from {low} to {high}")
-        return value
-
-    def choice(self, table: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
-        value = self.string(table, key)
-        if value not in allowed:
-            raise self.error(key, f"{value!r} is not allowed", f"use one of {', '.join(allowed)}")
-        return value
-
-    def rel_path(self, root: Path, key: str, value: str) -> str:
-        """A folder inside the repository, as a normalised repo-relative POSIX path."""
-        if not value.strip():
-            raise self.error(key, "is empty", "name a folder inside the repository")
-        if "\0" in value:
-            raise self.error(key, f"{value!r} contains a NUL character", "remove it")
-        raw = Path(value)
-        if raw.is_absolute():
-            raise self.error(
-                key, f"{value!r} is an absolute path", "use a path relative to the repository"
-            )
-        try:
-            resolved = (root / raw).resolve()
-        except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
-            raise self.error(
-                key, f"{value!r} cannot be resolved ({exc})", "name a folder inside the repository"
-            ) from None
-        try:
-            rel = resolved.relative_to(root.resolve())
-        except ValueError:
-            raise self.error(
-                key,
-                f"{value!r} points outside the repository",
-                "use a folder inside the repository",
-            ) from None
-        return rel.as_posix() if rel.parts else "."
-
-    def pattern(self, key: str, pattern: str) -> None:
-        if "\0" in pattern:
-            raise self.error(key, f"{pattern!r} contains a NUL character", "remove it")
-        if pattern.startswith("/") or ".." in PurePosixPath(pattern).parts:
-            raise self.error(
-                key, f"{pattern!r} reaches outside the repository", "use a repo-relative glob"
             )

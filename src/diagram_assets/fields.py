@@ -5,7 +5,13 @@ through a :class:`Fields`: unknown keys are refused with a suggestion, values ar
 and every error is made where the key was written, in one shape (a
 :class:`~diagram_assets.errors.DiagramsError`: file, place, what is wrong, how to fix it). The
 place is ``line 4, column 11`` in a YAML spec (:class:`SpecFields`) and the key's path
-(``tool.diagrams.overrides[0].scale``, a :class:`KeyPath`) in TOML, which keeps no positions.
+(``tool.diagrams.overrides[0].scale``, a :class:`KeyPath`) in the config's TOML, which keeps no
+positions (:class:`TableFields`, read by a :class:`TableReader`).
+
+Two wordings stay, because users and tests know them: the config's (``expected a number, got
+str 'big'``, ``known keys: …``) and the specs' (``scale must be a whole number, not text``,
+``allowed keys: …``); animation specs keep their own for unknown keys (``did you mean `x`?``
+alone when a key is close). Only the wording differs; the reading is the same.
 
 Shared by every reader:
 
@@ -22,7 +28,7 @@ import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import ConfigError, DiagramsError, SpecError
@@ -175,6 +181,104 @@ class TableFields(Fields):
         return self.at(key).error(
             "unknown key", suggest(key, self.allowed, f"known keys: {self.known}")
         )
+
+
+@dataclass(frozen=True)
+class TableReader:
+    """Reads the values of the config's TOML tables; errors name the key's path (TOML keeps no
+    positions) in the config's wording (``expected a number, got str 'big'``)."""
+
+    place: KeyPath
+
+    def child(self, name: str) -> TableReader:
+        return TableReader(self.place.child(name))
+
+    def error(self, key: str, what: str, fix: str | None = None) -> DiagramsError:
+        return self.place.child(key).error(what, fix)
+
+    def check_keys(self, table: dict[str, Any], allowed: KeyTable, *, known: str = "") -> None:
+        """Refuse a key not in ``allowed`` (the first in sorted order), suggesting a close one."""
+        TableFields(table, self.place, allowed, known=known).check_keys()
+
+    def _type_error(self, key: str, expected: str, value: Any) -> DiagramsError:
+        return self.error(key, f"expected {expected}, got {type(value).__name__} {value!r}")
+
+    def string(self, table: dict[str, Any], key: str) -> str:
+        value = table[key]
+        if not isinstance(value, str):
+            raise self._type_error(key, "a string", value)
+        return value
+
+    def str_list(self, table: dict[str, Any], key: str) -> list[str]:
+        value = table[key]
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._type_error(key, "a list of strings", value)
+        return list(value)
+
+    def boolean(self, table: dict[str, Any], key: str) -> bool:
+        value = table[key]
+        if not isinstance(value, bool):
+            raise self._type_error(key, "true or false", value)
+        return value
+
+    def number(self, table: dict[str, Any], key: str, low: float, high: float) -> float:
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._type_error(key, "a number", value)
+        if not low <= value <= high:
+            raise self.error(key, f"{value} is out of range", f"use a value from {low} to {high}")
+        return float(value)
+
+    def integer(self, table: dict[str, Any], key: str, low: int, high: int) -> int:
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._type_error(key, "a whole number", value)
+        if not low <= value <= high:
+            raise self.error(key, f"{value} is out of range", f"use a value from {low} to {high}")
+        return value
+
+    def choice(self, table: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
+        value = self.string(table, key)
+        if value not in allowed:
+            raise self.error(key, f"{value!r} is not allowed", f"use one of {', '.join(allowed)}")
+        return value
+
+    def rel_path(self, root: Path, key: str, value: str) -> str:
+        """A folder inside the repository, as a normalised repo-relative POSIX path."""
+        if not value.strip():
+            raise self.error(key, "is empty", "name a folder inside the repository")
+        if "\0" in value:
+            raise self.error(key, f"{value!r} contains a NUL character", "remove it")
+        raw = Path(value)
+        if raw.is_absolute():
+            raise self.error(
+                key, f"{value!r} is an absolute path", "use a path relative to the repository"
+            )
+        try:
+            resolved = (root / raw).resolve()
+        except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
+            raise self.error(
+                key, f"{value!r} cannot be resolved ({exc})", "name a folder inside the repository"
+            ) from None
+        try:
+            rel = resolved.relative_to(root.resolve())
+        except ValueError:
+            raise self.error(
+                key,
+                f"{value!r} points outside the repository",
+                "use a folder inside the repository",
+            ) from None
+        return rel.as_posix() if rel.parts else "."
+
+    def pattern(self, key: str, pattern: str) -> None:
+        if "\0" in pattern:
+            raise self.error(key, f"{pattern!r} contains a NUL character", "remove it")
+        if pattern.startswith("/") or ".." in PurePosixPath(pattern).parts:
+            raise self.error(
+                key, f"{pattern!r} reaches outside the repository", "use a repo-relative glob"
+            )
 
 
 class SpecFields(Fields):
