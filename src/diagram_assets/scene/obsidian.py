@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from ..fsutil import inside, walk_files
+from ..vaultlinks import is_relative, resolve_linkpath
 from .context import LoadContext, human_size
 from .embedded import type_name
 from .lz import LZError, LZTooLarge, decompress_from_base64, invalid_char
@@ -25,7 +27,6 @@ _WIKILINK = re.compile(r"^!?\[\[([^\]]+)\]\]$")
 _MDLINK = re.compile(r"^!?\[[^\]]*\]\((.+)\)$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _BLOCK_KINDS = ("json", "compressed-json")
-_SKIP_DIRS = {".git", ".obsidian", ".trash", "node_modules", "__pycache__", ".venv"}
 MAX_WALK = 200_000  # files looked at when searching a vault for a link by its name
 
 
@@ -246,61 +247,70 @@ def sniff_image_mime(data: bytes) -> str | None:
 
 
 class _Resolver:
-    """Finds the file a vault link names: beside the drawing, from the root, then by name."""
+    """Finds the file a vault link names, by Obsidian's rules (:mod:`diagram_assets.vaultlinks`).
+
+    A path that names a file as written (from the vault root, or from the drawing's folder) is
+    taken without searching the vault; only a name or a partial path makes it walk the vault.
+    """
 
     def __init__(self, ctx: LoadContext) -> None:
         self.folder = ctx.path.parent
         self.root = ctx.root
-        self._bases = (self.root.resolve(), self.folder.resolve())
-        self._by_name: dict[str, list[Path]] | None = None
+        self._bases = (self.root, self.folder)
+        relative = os.path.relpath(ctx.path, self.root).replace(os.sep, "/")
+        self._source = ctx.path.name if relative.startswith("../") else relative
+        self._by_name: dict[str, list[str]] | None = None
+        self._usable: dict[str, list[str]] = {}
 
     def allowed(self, path: Path) -> bool:
         """Inside the vault root or the drawing's folder, after following symlinks."""
-        real = path.resolve()
-        return any(real == base or base in real.parents for base in self._bases)
+        return any(inside(base, path) for base in self._bases)
 
     def find(self, target: str) -> tuple[Path | None, str]:
         """The file for ``target``, or None and why not."""
         rel = Path(target)
-        candidates = [rel] if rel.is_absolute() else [self.folder / rel, self.root / rel]
-        for candidate in candidates:
+        if rel.is_absolute():
+            direct = [rel]
+        elif is_relative(target):
+            direct = [self.folder / rel]
+        else:  # a vault path (Obsidian's first choice), then a path from the drawing's folder
+            direct = [self.root / rel, self.folder / rel]
+        for candidate in direct:
             if candidate.is_file():
                 if not self.allowed(candidate):
                     return None, f"'{target}' lies outside the vault root {self.root}"
                 return candidate, ""
-        matches = self._names().get(rel.name, [])
-        if "/" in target.strip("/"):  # a partial path: keep the files whose path ends with it
-            tail = "/" + target.strip("/")
-            matches = [m for m in matches if m.as_posix().endswith(tail)]
-        matches = [m for m in matches if self.allowed(m) and m.is_file()]  # no FIFO, no folder
-        if len(matches) == 1:
-            return matches[0], ""
-        if len(matches) > 1:
-            shown = ", ".join(_relative(m, self.root) for m in matches[:3])
-            return None, f"'{target}' is ambiguous: {len(matches)} files have that name ({shown})"
+        match = resolve_linkpath(target, self._source, self)
+        if match.path is not None:
+            return self.root / match.path, ""
+        if match.ambiguous:
+            shown = ", ".join(match.candidates[:3])
+            count = len(match.candidates)
+            return None, f"'{target}' is ambiguous: {count} files have that name ({shown})"
         return None, f"'{target}' was not found beside the drawing or under {self.root}"
 
-    def _names(self) -> dict[str, list[Path]]:
+    def named(self, name: str) -> list[str]:
+        """Vault paths of the regular files inside the vault named ``name`` in any case."""
+        if name not in self._usable:
+            found = self._names().get(name, [])
+            self._usable[name] = [
+                p for p in found if self.allowed(self.root / p) and (self.root / p).is_file()
+            ]  # no FIFO, no folder, no symlink leading out
+        return self._usable[name]
+
+    def _names(self) -> dict[str, list[str]]:
         if self._by_name is None:
             self._by_name = {}
             seen = 0
-            for dirpath, dirnames, filenames in os.walk(self.root):
-                dirnames[:] = sorted(
-                    d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")
-                )
-                for name in sorted(filenames):
-                    self._by_name.setdefault(name, []).append(Path(dirpath) / name)
-                seen += len(filenames)
+            for folder, names in walk_files(self.root):
+                prefix = Path(folder).relative_to(self.root).as_posix() + "/"
+                for name in names:
+                    path = name if prefix == "./" else prefix + name
+                    self._by_name.setdefault(name.lower(), []).append(path)
+                seen += len(names)
                 if seen > MAX_WALK:
                     break
         return self._by_name
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _link_target(link: str) -> tuple[str | None, str]:
