@@ -105,11 +105,27 @@ def inside(root: Path, path: Path) -> bool:
     """True when ``path`` (after resolving symlinks) lies inside ``root`` or is ``root``.
 
     A path that cannot be resolved (a symlink loop, a name too long) is not inside."""
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
+    return RootFolder(root).holds(path)
+
+
+class RootFolder:
+    """A folder to check many paths against (:func:`inside`), resolved once."""
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self.real: Path | None = root.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: nothing is inside
+            self.real = None
+
+    def holds(self, path: Path) -> bool:
+        """True when ``path`` (after resolving symlinks) lies inside the folder or is it."""
+        if self.real is None:
+            return False
+        try:
+            path.resolve().relative_to(self.real)
+        except (ValueError, OSError, RuntimeError):
+            return False
+        return True
 
 
 def skipped_folder(name: str) -> bool:

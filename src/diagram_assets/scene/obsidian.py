@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from ..fsutil import inside, walk_files
+from ..fsutil import RootFolder, walk_files
 from ..vaultlinks import is_relative, resolve_linkpath
 from .context import LoadContext, human_size
 from .embedded import type_name
@@ -256,7 +256,7 @@ class _Resolver:
     def __init__(self, ctx: LoadContext) -> None:
         self.folder = ctx.path.parent
         self.root = ctx.root
-        self._bases = (self.root, self.folder)
+        self._bases = (RootFolder(self.root), RootFolder(self.folder))
         relative = os.path.relpath(ctx.path, self.root).replace(os.sep, "/")
         self._source = ctx.path.name if relative.startswith("../") else relative
         self._by_name: dict[str, list[str]] | None = None
@@ -264,7 +264,7 @@ class _Resolver:
 
     def allowed(self, path: Path) -> bool:
         """Inside the vault root or the drawing's folder, after following symlinks."""
-        return any(inside(base, path) for base in self._bases)
+        return any(base.holds(path) for base in self._bases)
 
     def find(self, target: str) -> tuple[Path | None, str]:
         """The file for ``target``, or None and why not."""
