@@ -1,6 +1,6 @@
 """Which vault file an Obsidian link path names: one set of rules for drawings and notes.
 
-The embedded files of an ``.excalidraw.md`` drawing (``scene/obsidian.py``) and the wikilinks
+The embedded files of an ``.excalidraw.md`` drawing (``scene/vault_images.py``) and the wikilinks
 of notes (``notes/resolve.py``) both resolve here, so a ``[[name]]`` leads to the same file in
 a drawing and in a note. The rules are Obsidian's own (``MetadataCache.getLinkpathDest``, the
 function the Excalidraw plugin calls for its embedded files):
