@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diagram_assets.config import Config, _glob_match, find_config, load_config, parse_config
+from diagram_assets.config import Config, find_config, glob_match, load_config, parse_config
 from diagram_assets.errors import ConfigError
 
 
@@ -192,14 +192,14 @@ def test_find_config_prefers_nearest(tmp_path: Path) -> None:
         ("注意力/图.md", "**/图.md", True),
     ],
 )
-def test_glob_match(path: str, pattern: str, expected: bool) -> None:
-    assert _glob_match(path, pattern) is expected
+def testglob_match(path: str, pattern: str, expected: bool) -> None:
+    assert glob_match(path, pattern) is expected
 
 
 @given(st.lists(st.text(alphabet="abc/", min_size=1, max_size=8), min_size=1, max_size=4))
 def test_double_star_matches_every_md_below(parts: list[str]) -> None:
     path = "/".join(p.strip("/") or "x" for p in parts) + ".md"
-    assert _glob_match(path, "**/*.md")
+    assert glob_match(path, "**/*.md")
 
 
 def test_parse_config_keeps_root(tmp_path: Path) -> None:

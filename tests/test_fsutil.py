@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from diagram_assets.fsutil import TEMP_PREFIX, atomic_write
+from diagram_assets.fsutil import (
+    SKIPPED_FOLDERS,
+    TEMP_PREFIX,
+    atomic_write,
+    inside,
+    skipped_folder,
+    walk_files,
+)
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -78,3 +85,27 @@ def test_a_symlink_in_the_temporary_name_is_never_followed(
         atomic_write(folder / "a.txt", b"new")
     assert outside.read_bytes() == b"keep"
     assert (folder / f"{TEMP_PREFIX}fixed.part").is_symlink()  # not ours: left alone
+
+
+def test_walk_files_leaves_out_skipped_and_hidden_folders(tmp_path: Path) -> None:
+    for folder in ("a/b", ".git", "node_modules/x", "venv", ".obsidian", ".hidden", "a/.trash"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "f.md").write_text("x")
+    (tmp_path / ".top.md").write_text("x")  # hidden files are kept: only folders are skipped
+    (tmp_path / "link").symlink_to(tmp_path / "a", target_is_directory=True)
+    walked = [
+        (Path(folder).relative_to(tmp_path).as_posix(), names)
+        for folder, names in walk_files(tmp_path)
+    ]
+    assert walked == [(".", [".top.md"]), ("a", []), ("a/b", ["f.md"])]  # "link" not followed
+    assert all(skipped_folder(name) for name in SKIPPED_FOLDERS | {".anything"})
+    assert not skipped_folder("notes")
+
+
+def test_inside(tmp_path: Path) -> None:
+    (tmp_path / "root" / "sub").mkdir(parents=True)
+    (tmp_path / "root" / "out").symlink_to(tmp_path)
+    root = tmp_path / "root"
+    assert inside(root, root) and inside(root, root / "sub" / "new.png")
+    assert not inside(root, root / "out" / "x.png")  # through a symlink leading out
+    assert not inside(root, root / "sub" / ".." / ".." / "x.png")

@@ -45,7 +45,10 @@ INDEX = VAULT.index([OutputSet("Drawings/Board.excalidraw.md", {"svg": "attachme
         ("Drawings/Board.excalidraw", "Drawings/Board.excalidraw.md"),  # vault path
         ("/Drawings/Board.excalidraw", "Drawings/Board.excalidraw.md"),
         ("board.EXCALIDRAW", "Drawings/Board.excalidraw.md"),  # any case, when unique
-        ("raw.excalidraw", "raw.excalidraw.md"),  # a vault path (+ ".md") before any name
+        # was "raw.excalidraw.md" (a vault path + ".md" before any name); Obsidian probes a
+        # name with a "." as written first, and only on no match adds ".md"
+        ("raw.excalidraw", "Drawings/raw.excalidraw"),
+        ("/raw.excalidraw.md", "raw.excalidraw.md"),  # a vault path from the root
         ("k.excalidraw", "q/k.excalidraw"),  # the exact name before name + ".md"
         ("Note", "Project/Note.md"),
         ("project/note", "Project/Note.md"),

@@ -153,3 +153,19 @@ def test_obsidian_drawings_links_outside_the_drawing_data_only(path):
         assert data[link.start : link.end].decode() == link.target
         if comment_start >= 0:
             assert link.start < len(text[:comment_start].encode())
+
+
+def test_a_cached_scan_cannot_be_changed_by_a_caller() -> None:
+    """scan() hands the same result to every caller of a text: nobody may alter it."""
+    import dataclasses
+
+    from diagram_assets.notes.scan import scan
+    from diagram_assets.notes.text import NoteText
+
+    first = scan(NoteText("see [a](a.png) and ![[b.png]]\n"))
+    assert scan(NoteText("see [a](a.png) and ![[b.png]]\n")) is first  # cached
+    with pytest.raises(AttributeError):
+        first.links.append(first.links[0])  # type: ignore[attr-defined]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.links[0].start = 0  # type: ignore[misc]
+    assert [link.form for link in first.links] == ["md", "wiki"]

@@ -166,10 +166,10 @@ def test_config_tables_give_a_config_or_one_line(
         assert_one_line_naming(result, name)
         return
     # a config that loads is usable: every glob it holds can be matched
-    from diagram_assets.config import _glob_match
+    from diagram_assets.config import glob_match
 
     for pattern in (*result.notes, *result.exclude):
-        _glob_match("notes/a.md", pattern)
+        glob_match("notes/a.md", pattern)
     for override in result.overrides:
         override.applies_to("diagrams/a.excalidraw")
     assert result.root == config_repo.resolve()

@@ -43,7 +43,7 @@ class Override:
     options: dict[str, Any]
 
     def applies_to(self, rel_path: str) -> bool:
-        return any(_glob_match(rel_path, pattern) for pattern in self.match)
+        return any(glob_match(rel_path, pattern) for pattern in self.match)
 
 
 @dataclass(frozen=True)
@@ -90,10 +90,10 @@ class Config:
         return options
 
     def excluded(self, rel_path: str) -> bool:
-        return any(_glob_match(rel_path, pattern) for pattern in self.exclude)
+        return any(glob_match(rel_path, pattern) for pattern in self.exclude)
 
 
-def _glob_match(rel_path: str, pattern: str) -> bool:
+def glob_match(rel_path: str, pattern: str) -> bool:
     """Match a repo-relative POSIX path against a glob: ``*`` and ``?`` stay inside one folder,
     ``**`` spans folders (``**/x.md`` also matches ``x.md`` at the top)."""
     return glob_regex(pattern).fullmatch(rel_path) is not None

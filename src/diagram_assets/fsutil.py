@@ -1,15 +1,22 @@
-"""File helpers: atomic writes, bounded reads, and paths kept inside a root folder."""
+"""File helpers: atomic writes, bounded reads, paths kept inside a root folder, and the one
+list of folders no walk of a repository or vault enters."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import DiagramsError
 
 TEMP_PREFIX = ".diagrams-tmp-"
+SKIPPED_FOLDERS = frozenset(
+    {".git", ".obsidian", ".trash", ".venv", "venv", "node_modules", "__pycache__"}
+)
+"""Folders never searched for sources, notes or linked files, nor watched (hidden folders,
+whose names start with ``.``, are not walked either: see :func:`skipped_folder`)."""
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
@@ -95,12 +102,43 @@ def read_bytes_limited(
 
 
 def inside(root: Path, path: Path) -> bool:
-    """True when ``path`` (after resolving symlinks) lies inside ``root``."""
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+    """True when ``path`` (after resolving symlinks) lies inside ``root`` or is ``root``.
+
+    A path that cannot be resolved (a symlink loop, a name too long) is not inside."""
+    return RootFolder(root).holds(path)
+
+
+class RootFolder:
+    """A folder to check many paths against (:func:`inside`), resolved once."""
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self.real: Path | None = root.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: nothing is inside
+            self.real = None
+
+    def holds(self, path: Path) -> bool:
+        """True when ``path`` (after resolving symlinks) lies inside the folder or is it."""
+        if self.real is None:
+            return False
+        try:
+            path.resolve().relative_to(self.real)
+        except (ValueError, OSError, RuntimeError):
+            return False
+        return True
+
+
+def skipped_folder(name: str) -> bool:
+    """Is a folder of this name left out of every walk? (``.git``, ``node_modules``, hidden…)"""
+    return name in SKIPPED_FOLDERS or name.startswith(".")
+
+
+def walk_files(top: Path) -> Iterator[tuple[str, list[str]]]:
+    """``(folder, sorted file names)`` for ``top`` and every folder below it, in sorted order,
+    leaving out :func:`skipped_folder` folders and not following symlinked folders."""
+    for folder, dirnames, filenames in os.walk(top, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not skipped_folder(d))
+        yield folder, sorted(filenames)
 
 
 def decode_utf8(

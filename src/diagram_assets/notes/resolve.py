@@ -2,24 +2,22 @@
 
 Markdown links resolve relative to the note (``/x`` from the vault root); as Obsidian does,
 a path that is not found there is tried from the vault root, and a bare file name by name
-anywhere in the vault. Wikilinks resolve as Obsidian does: by vault path (``.md`` may be left
-out), then by a unique path suffix or file name anywhere in the vault. Exact case is tried
-first, then any case. A name that matches several files is *ambiguous*.
+anywhere in the vault. Wikilinks resolve by Obsidian's rules (:mod:`diagram_assets.vaultlinks`,
+shared with the embedded files of drawings). A name that matches several files equally well is
+*ambiguous*.
 """
 
 from __future__ import annotations
 
-import os
 import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..fsutil import TEMP_PREFIX
+from ..fsutil import TEMP_PREFIX, walk_files
+from ..vaultlinks import NameIndex, is_relative, join_relative, resolve_linkpath
 from .model import OutputSet
-
-SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "__pycache__"})
 
 
 def norm_path(path: str) -> str:
@@ -44,15 +42,15 @@ class Vault:
 
     @classmethod
     def scan(cls, root: Path) -> Vault:
-        """Walk ``root``, skipping ``.git``, ``node_modules``, ``.venv`` and hidden folders."""
+        """Walk ``root``, skipping ``.git``, ``node_modules``, ``.venv`` and hidden folders
+        (:func:`~diagram_assets.fsutil.skipped_folder`)."""
         root = Path(root)
         if not root.is_dir():
             raise ConfigError("vault folder not found", file=root, fix="check the path")
         files: list[str] = []
-        for folder, dirs, names in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-            rel = os.path.relpath(folder, root)
-            prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        for folder, names in walk_files(root):
+            rel = Path(folder).relative_to(root).as_posix()
+            prefix = "" if rel == "." else rel + "/"
             files.extend(prefix + n for n in names if not n.startswith(TEMP_PREFIX))
         return cls(root, files)
 
@@ -126,14 +124,10 @@ class LinkIndex:
                     managed.setdefault(path, Managed(out, frame, False))
         self.managed = managed
         self.known = vault.files | managed.keys()
+        self.names = NameIndex(self.known)  # by name in any case, for Obsidian's rules
         self._names: dict[str, list[str]] = {}
-        self._lower_names: dict[str, list[str]] = {}
-        self._lower_paths: dict[str, list[str]] = {}
         for path in sorted(self.known):
-            name = path.rsplit("/", 1)[-1]
-            _add(self._names, name, path)
-            _add(self._lower_names, name.lower(), path)
-            _add(self._lower_paths, path.lower(), path)
+            _add(self._names, path.rsplit("/", 1)[-1], path)
 
     def exists(self, path: str) -> bool:
         return path in self.known
@@ -169,11 +163,9 @@ class LinkIndex:
                 return Resolved(plain, "vault")
             plain = norm_path(path)
             if "/" not in plain:
-                named = self.named(plain)
-                if len(named) == 1:
-                    return Resolved(named[0], "name")
-                if named:
-                    return Resolved(None, "name", tuple(named))
+                match = resolve_linkpath(plain, note, self.names)
+                if match.path is not None or match.ambiguous:
+                    return Resolved(match.path, "name", match.candidates)
         return Resolved(None, "relative")
 
     def _known_or_md(self, path: str) -> str | None:
@@ -188,53 +180,24 @@ class LinkIndex:
     def resolve_wikilink(self, linkpath: str, note: str) -> Resolved:
         """Resolve a wikilink's path (the part before ``#`` and ``|``) written in ``note``."""
         path = linkpath.strip()
-        if path.startswith(("./", "../")):
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(note), path))
-            if target == ".." or target.startswith("../"):
+        if is_relative(path):
+            if join_relative(posixpath.dirname(note), path) is None:
                 return Resolved(None, "outside")
-            for candidate in (target, target + ".md"):
-                if candidate in self.known:
-                    return Resolved(candidate, "wiki")
-            return Resolved(None, "wiki")
-        path = norm_path(path)
-        if not path or path == ".":
+        else:
+            rooted = path.startswith("/")
+            path = norm_path(path)
+            if not path or path == ".":
+                return Resolved(None, "outside")
+            path = "/" + path if rooted else path
+        match = resolve_linkpath(path, note, self.names)
+        if match.outside:
             return Resolved(None, "outside")
-        for candidate in (path, path + ".md"):
-            if candidate in self.known:
-                return Resolved(candidate, "wiki")
-        for exact in (True, False):
-            found = self._by_name_or_suffix(path, exact)
-            if len(found) == 1:
-                return Resolved(found[0], "wiki")
-            if found:
-                return Resolved(None, "wiki", tuple(found))
-        return Resolved(None, "wiki")
-
-    def _by_name_or_suffix(self, path: str, exact: bool) -> list[str]:
-        if not exact:
-            lower = self._lower_paths.get(path.lower()) or self._lower_paths.get(
-                path.lower() + ".md"
-            )
-            if lower and len(lower) == 1:
-                return lower
-        name = path.rsplit("/", 1)[-1]
-        names = self._names if exact else self._lower_names
-        key = name if exact else name.lower()
-        tail = "/" + (path if exact else path.lower())
-        for wanted in (key, key + ".md"):
-            found = names.get(wanted, [])
-            if "/" in path:
-                found = [
-                    f for f in found if (f if exact else f.lower()).endswith((tail, tail + ".md"))
-                ]
-            if found:
-                return found
-        return []
+        return Resolved(match.path, "wiki", match.candidates)
 
     def shortest_wikilink(self, path: str) -> str:
         """The shortest wikilink text for ``path``: its name when unique, else its path."""
         name = path.rsplit("/", 1)[-1]
-        if self.named(name) == [path] and len(self._lower_names.get(name.lower(), ())) == 1:
+        if self.named(name) == [path] and len(self.names.named(name.lower())) == 1:
             return name
         return path
 

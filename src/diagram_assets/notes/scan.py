@@ -26,7 +26,7 @@ from .targets import split_wikilink
 from .text import NoteText
 
 
-@dataclass
+@dataclass(frozen=True)
 class RawLink:
     """A link found in a note; offsets are in the note's text (BOM removed), in characters."""
 
@@ -42,17 +42,27 @@ class RawLink:
     definition_line: int = -1  # *_REF: 0-based line of the definition
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScanResult:
+    """What :func:`scan` found (read-only: one result is shared by every caller of a text)."""
+
+    links: tuple[RawLink, ...]
+    unplaced: tuple[tuple[int, str], ...]  # (0-based line, what) of links that could not be mapped
+
+
+@dataclass
+class _Found:
+    """The links and unplaced links found so far, while scanning."""
+
     links: list[RawLink]
-    unplaced: list[tuple[int, str]]  # (0-based line, what) of links that could not be mapped
+    unplaced: list[tuple[int, str]]
 
 
 def scan(nt: NoteText) -> ScanResult:
     """Every link and embed outside code, front matter, comments and math.
 
     Results are cached by the note's text (a note rewritten again, e.g. by ``watch``, is not
-    parsed again); they depend on nothing else. Callers must not modify them.
+    parsed again); they depend on nothing else, and cannot be modified.
     """
     with _LOCK:
         cached = _CACHE.get(nt.text)
@@ -74,7 +84,7 @@ _LOCK = threading.Lock()
 
 def _scan(nt: NoteText) -> ScanResult:
     tokens, env = parse(nt.norm)
-    out = ScanResult([], [])
+    out = _Found([], [])
     refs: list[tuple[str, str, int, int]] = []  # (kind, label, link start, link end)
     row: list[Token] = []
     in_row = False
@@ -98,7 +108,7 @@ def _scan(nt: NoteText) -> ScanResult:
     if refs:
         _reference_links(nt, env, refs, out)
     out.links.sort(key=lambda link: (link.link_start, link.start))
-    return out
+    return ScanResult(tuple(out.links), tuple(out.unplaced))
 
 
 # -- inline links ---------------------------------------------------------------------------
@@ -108,7 +118,7 @@ def _inline_links(
     nt: NoteText,
     token: Token,
     mapper: Mapper,
-    out: ScanResult,
+    out: _Found,
     refs: list[tuple[str, str, int, int]],
 ) -> None:
     content = token.content
@@ -134,7 +144,7 @@ def _wikilink(
     end: int,
     tok: Token,
     whole: tuple[int, int],
-    out: ScanResult,
+    out: _Found,
 ) -> None:
     embed = tok.meta["embed"]
     inner_start = start + (3 if embed else 2)
@@ -157,7 +167,7 @@ def _html_inline(
     start: int,
     end: int,
     whole: tuple[int, int],
-    out: ScanResult,
+    out: _Found,
 ) -> None:
     tag = parse_img_tag(content, start, end)
     if not isinstance(tag, ImgSrc):
@@ -180,7 +190,7 @@ def _md_link(
     end: int,
     tok: Token,
     whole: tuple[int, int],
-    out: ScanResult,
+    out: _Found,
     refs: list[tuple[str, str, int, int]],
 ) -> None:
     image = kind == "image"
@@ -231,7 +241,7 @@ def _unescaped(text: str, char: str, pos: int, end: int) -> int:
 # -- HTML blocks ----------------------------------------------------------------------------
 
 
-def _html_block_links(nt: NoteText, token: Token, out: ScanResult) -> None:
+def _html_block_links(nt: NoteText, token: Token, out: _Found) -> None:
     content = token.content
     if "<img" not in content.lower():
         return
@@ -258,7 +268,7 @@ def _reference_links(
     nt: NoteText,
     env: dict[str, Any],
     refs: list[tuple[str, str, int, int]],
-    out: ScanResult,
+    out: _Found,
 ) -> None:
     definitions: dict[str, tuple[int, int, int]] = {}  # label -> (start, end, line)
     for line, pieces in env.get(DEFS, []):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import Config, _glob_match
+from ..config import Config, glob_match
 from .plan import Plan
 from .status import Problem
 
@@ -27,7 +27,7 @@ def note_paths(config: Config, plan: Plan, files: Sequence[str]) -> list[str]:
         and f not in sources
         and not f.startswith(out)
         and not config.excluded(f)
-        and any(_glob_match(f, pattern) for pattern in config.notes)
+        and any(glob_match(f, pattern) for pattern in config.notes)
     ]
 
 

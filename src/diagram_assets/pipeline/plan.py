@@ -12,12 +12,11 @@ from typing import NoReturn
 
 from ..config import Config, Options
 from ..errors import ConfigError, DiagramsError
-from ..fsutil import TEMP_PREFIX
+from ..fsutil import TEMP_PREFIX, RootFolder, walk_files
 from .digest import MISSING, FileHasher, hash_cache_file, job_digest, rel
 from .kinds import KindPlan, SourceKind, all_kinds
 from .lockfile import LockEntry, LockFile
 
-SKIP_DIRS = {"node_modules", "__pycache__", ".git", ".venv", "venv", ".obsidian", ".trash"}
 TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".part", ".crdownload", ".bak", ".orig")
 
 
@@ -69,11 +68,8 @@ def walk_sources(config: Config) -> Iterator[Path]:
         top = root / folder
         if not top.is_dir():
             continue
-        for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-            dirnames[:] = sorted(
-                d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
-            )
-            for name in sorted(filenames):
+        for dirpath, filenames in walk_files(top):
+            for name in filenames:
                 if is_temporary(name):
                     continue
                 path = Path(dirpath) / name
@@ -198,11 +194,11 @@ def make_plan(
     renderer = renderer_identity()
     jobs: list[Job] = []
     problems: list[tuple[str, DiagramsError]] = _drop_foreign_outputs(config, lock)
-    root_resolved = config.root.resolve()
+    repository = RootFolder(config.root)
     for path, kind in discover(config, kinds):
         source = rel(config.root, path)
         try:
-            if not _inside(root_resolved, path):
+            if not repository.holds(path):
                 raise DiagramsError(
                     "is a link to a file outside the repository",
                     file=source,
@@ -211,7 +207,7 @@ def make_plan(
             options = config.options_for(source)
             kind_plan = kind.plan(path, output_prefix(config, path), options, config)
             for extra in kind_plan.inputs:
-                if not _inside(root_resolved, extra):
+                if not repository.holds(extra):
                     raise DiagramsError(
                         f"reads {extra}, which is outside the repository",
                         file=source,
@@ -251,12 +247,12 @@ def compute_digest(
         inputs[rel(root, extra)] = hasher.file(extra)
     if discovered is None:
         discovered = entry.inputs if entry is not None and entry.kind == job.kind.name else ()
-    root_resolved = root.resolve()
+    repository = RootFolder(root)
     for name in discovered:
         if name not in inputs and not Path(name).is_absolute() and ".." not in Path(name).parts:
             # a lock file may name anything: what leads out of the repository is not read
             path = root / name
-            inputs[name] = hasher.file(path) if _inside(root_resolved, path) else MISSING
+            inputs[name] = hasher.file(path) if repository.holds(path) else MISSING
     job.inputs = inputs
     job.digest = job_digest(
         kind=job.kind.name,
@@ -268,14 +264,6 @@ def compute_digest(
         },
         inputs=inputs,
     )
-
-
-def _inside(root_resolved: Path, path: Path) -> bool:
-    try:
-        path.resolve().relative_to(root_resolved)
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
 
 
 def _drop_foreign_outputs(config: Config, lock: LockFile) -> list[tuple[str, DiagramsError]]:

@@ -17,8 +17,9 @@ from .normalise import (
     validate_elements,
     warn_missing_images,
 )
-from .obsidian import resolve_embedded_files, scene_from_markdown
+from .obsidian import scene_from_markdown
 from .textio import decode_text, parse_json, read_source
+from .vault_images import resolve_embedded_files
 
 DEFAULT_LIMITS = SceneLimits()
 _JSON_SUFFIXES = (".excalidraw", ".json", ".excalidrawlib")

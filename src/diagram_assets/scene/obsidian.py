@@ -1,17 +1,14 @@
-"""Obsidian Excalidraw notes (``.excalidraw.md``): the drawing block and embedded files."""
+"""Obsidian Excalidraw notes (``.excalidraw.md``): the drawing block and the ``Embedded files``
+section (its links are resolved in ``vault_images``)."""
 
 from __future__ import annotations
 
-import base64
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
-from .context import LoadContext, human_size
+from .context import LoadContext
 from .embedded import type_name
 from .lz import LZError, LZTooLarge, decompress_from_base64, invalid_char
 from .textio import line_col, parse_json
@@ -21,12 +18,7 @@ _EMBEDDED_HEADING = re.compile(r"^#{1,6}[ \t]+Embedded[ \t]+files[ \t]*$", re.M 
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})[ \t]*([^\s`]*)[^\n`]*$", re.M)
 _ANY_HEADING_OR_FENCE = re.compile(r"^(#{1,6}[ \t]|%%|`{3,}|~{3,})", re.M)
 _EMBED_LINE = re.compile(r"^([A-Za-z0-9_\-]+):[ \t]*(.*?)[ \t]*$")
-_WIKILINK = re.compile(r"^!?\[\[([^\]]+)\]\]$")
-_MDLINK = re.compile(r"^!?\[[^\]]*\]\((.+)\)$")
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _BLOCK_KINDS = ("json", "compressed-json")
-_SKIP_DIRS = {".git", ".obsidian", ".trash", "node_modules", "__pycache__", ".venv"}
-MAX_WALK = 200_000  # files looked at when searching a vault for a link by its name
 
 
 @dataclass
@@ -217,195 +209,3 @@ def embedded_file_lines(text: str) -> dict[str, str]:
             if m and m.group(2):
                 entries.setdefault(m.group(1), m.group(2))
     return entries
-
-
-# --- resolving embedded files -----------------------------------------------------------------
-
-_MIME_BY_MAGIC: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"GIF87a", 0, "image/gif"),
-    (b"GIF89a", 0, "image/gif"),
-    (b"BM", 0, "image/bmp"),
-)
-
-
-def sniff_image_mime(data: bytes) -> str | None:
-    """The image MIME type from the bytes' magic number (never from the file name)."""
-    for magic, at, mime in _MIME_BY_MAGIC:
-        if data.startswith(magic, at):
-            return mime
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[4:8] == b"ftyp" and data[8:12] in (b"avif", b"avis"):
-        return "image/avif"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<svg", b"<?xml", b"<!--", b"<!doctype svg")) and b"<svg" in head:
-        return "image/svg+xml"
-    return None
-
-
-class _Resolver:
-    """Finds the file a vault link names: beside the drawing, from the root, then by name."""
-
-    def __init__(self, ctx: LoadContext) -> None:
-        self.folder = ctx.path.parent
-        self.root = ctx.root
-        self._bases = (self.root.resolve(), self.folder.resolve())
-        self._by_name: dict[str, list[Path]] | None = None
-
-    def allowed(self, path: Path) -> bool:
-        """Inside the vault root or the drawing's folder, after following symlinks."""
-        real = path.resolve()
-        return any(real == base or base in real.parents for base in self._bases)
-
-    def find(self, target: str) -> tuple[Path | None, str]:
-        """The file for ``target``, or None and why not."""
-        rel = Path(target)
-        candidates = [rel] if rel.is_absolute() else [self.folder / rel, self.root / rel]
-        for candidate in candidates:
-            if candidate.is_file():
-                if not self.allowed(candidate):
-                    return None, f"'{target}' lies outside the vault root {self.root}"
-                return candidate, ""
-        matches = self._names().get(rel.name, [])
-        if "/" in target.strip("/"):  # a partial path: keep the files whose path ends with it
-            tail = "/" + target.strip("/")
-            matches = [m for m in matches if m.as_posix().endswith(tail)]
-        matches = [m for m in matches if self.allowed(m) and m.is_file()]  # no FIFO, no folder
-        if len(matches) == 1:
-            return matches[0], ""
-        if len(matches) > 1:
-            shown = ", ".join(_relative(m, self.root) for m in matches[:3])
-            return None, f"'{target}' is ambiguous: {len(matches)} files have that name ({shown})"
-        return None, f"'{target}' was not found beside the drawing or under {self.root}"
-
-    def _names(self) -> dict[str, list[Path]]:
-        if self._by_name is None:
-            self._by_name = {}
-            seen = 0
-            for dirpath, dirnames, filenames in os.walk(self.root):
-                dirnames[:] = sorted(
-                    d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")
-                )
-                for name in sorted(filenames):
-                    self._by_name.setdefault(name, []).append(Path(dirpath) / name)
-                seen += len(filenames)
-                if seen > MAX_WALK:
-                    break
-        return self._by_name
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _link_target(link: str) -> tuple[str | None, str]:
-    """(target path, "") for a local link, or (None, why it cannot be a local image file)."""
-    link = link.strip()
-    if link.startswith("$$") or link.startswith("$"):
-        return None, f"LaTeX formula {_short(link)} is not typeset by diagrams"
-    m = _WIKILINK.match(link)
-    if m:
-        target = m.group(1).split("|", 1)[0].split("#", 1)[0].strip()
-        return (target, "") if target else (None, f"empty link {link}")
-    m = _MDLINK.match(link)
-    if m:
-        target = m.group(1).strip()
-        if target.startswith("<") and ">" in target:
-            target = target[1 : target.index(">")]
-        else:
-            target = re.split(r"\s+[\"'(]", target, maxsplit=1)[0]
-        link = target
-        if not _URL.match(target):
-            return unquote(target), ""
-    if link.lower().startswith("data:"):
-        return None, "inline data URLs in 'Embedded files' are not supported"
-    if _URL.match(link):
-        return None, f"remote image {_short(link)} is never fetched"
-    return None, f"unrecognised embedded file line {_short(link)}"
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def resolve_embedded_files(
-    ctx: LoadContext,
-    elements: list[dict[str, Any]],
-    files: dict[str, Any],
-    embedded: dict[str, str],
-) -> set[str]:
-    """Add ``files`` entries (data URLs) for image elements whose file is a vault image.
-
-    Every file read is added to ``ctx.reads``. LaTeX, remote URLs, ambiguous names and links
-    that resolve to nothing leave the element without a file and add a warning. Returns the
-    file ids warned about.
-    """
-    warned: set[str] = set()
-    users: dict[str, list[str]] = {}
-    for element in elements:
-        fid = element.get("fileId")
-        if element.get("type") == "image" and isinstance(fid, str) and not element.get("isDeleted"):
-            users.setdefault(fid, []).append(str(element.get("id")))
-    resolver = _Resolver(ctx)
-    cache: dict[Path, bytes] = {}
-    for fid, ids in users.items():
-        if fid in files or fid not in embedded:
-            continue  # in the scene already, or reported as dangling later
-        link = embedded[fid]
-        who = f"image element{'s' if len(ids) > 1 else ''} {', '.join(ids)}"
-        target, why = _link_target(link)
-        path = None
-        if target is not None:
-            try:
-                path, why = resolver.find(target)
-            except (OSError, ValueError) as exc:  # a name the file system cannot look up
-                reason = getattr(exc, "strerror", None) or type(exc).__name__
-                path, why = None, f"'{_short(target)}' cannot be looked up ({reason})"
-        if path is None:
-            ctx.warn(f"{who}: {why}; drawn as a placeholder")
-            warned.add(fid)
-            continue
-        path = Path(os.path.normpath(path))
-        if path not in cache:
-            cache[path] = _read_image(ctx, path)
-            ctx.reads.append(path)  # also when it is no image: the placeholder depends on it
-        data = cache[path]
-        mime = sniff_image_mime(data)
-        if mime is None:
-            ctx.warn(f"{who}: '{path}' is not an image file; drawn as a placeholder")
-            warned.add(fid)
-            continue
-        files[fid] = {
-            "mimeType": mime,
-            "id": fid,
-            "dataURL": f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}",
-            "created": 1,
-        }
-    return warned
-
-
-def _read_image(ctx: LoadContext, path: Path) -> bytes:
-    budget = ctx.budget
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(budget + 1)
-    except OSError as exc:
-        ctx.fail(
-            f"cannot read the embedded image '{path}': {exc.strerror or exc}",
-            "Embedded files",
-            fix="make the image readable",
-        )
-    if len(data) > budget:
-        ctx.fail(
-            f"embedded image '{path}' takes the embedded data over the limit of "
-            f"{human_size(ctx.limits.max_decompressed)} per drawing (max_decompressed)",
-            "Embedded files",
-            fix="use smaller images, or raise max_source_mb in [tool.diagrams]",
-        )
-    ctx.charge(len(data), f"embedded image '{path}'", "Embedded files")
-    return data

@@ -14,14 +14,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import Config, load_config
+from ..config import Config, glob_match, load_config
 from ..errors import DiagramsError
+from ..fsutil import SKIPPED_FOLDERS
 from ..pipeline.builder import BuildSummary, JobOutcome, Reporter, build
 from ..pipeline.digest import rel
 from ..pipeline.kinds import RunContext
 from ..pipeline.plan import Plan, is_temporary
-
-IGNORED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".obsidian", ".trash"}
 
 
 @dataclass
@@ -103,7 +102,7 @@ class Watcher:
     def relevant(self, path: Path) -> bool:
         """Does a change to ``path`` matter? Sources, files sources read, notes, the config."""
         config = self.config
-        if any(part in IGNORED_DIRS for part in path.parts) or is_temporary(path.name):
+        if any(part in SKIPPED_FOLDERS for part in path.parts) or is_temporary(path.name):
             return False
         try:
             relative = path.resolve().relative_to(config.root.resolve()).as_posix()
@@ -117,9 +116,7 @@ class Watcher:
             return True
         if path.resolve() in self._watched_inputs:
             return True
-        from ..config import _glob_match
-
-        return relative.endswith(".md") and any(_glob_match(relative, g) for g in config.notes)
+        return relative.endswith(".md") and any(glob_match(relative, g) for g in config.notes)
 
     # -------------------------------------------------------------- building
     def reload_config(self) -> bool:
