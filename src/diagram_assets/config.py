@@ -52,6 +52,7 @@ class LinkConfig:
     enabled: bool = True
     format: tuple[str, ...] = ("svg", "png")
     wikilinks: str = "keep"  # or "markdown"
+    normalise: bool = False  # point links to any current output at `format` too
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ _TOP_KEYS = {
     "max_source_mb", "max_elements", "overrides", "links",
 }  # fmt: skip
 _OPTION_KEYS = {f.name for f in fields(Options)}
-_LINK_KEYS = {"enabled", "format", "wikilinks"}
+_LINK_KEYS = {"enabled", "format", "wikilinks", "normalise"}
 FORMATS = ("svg", "png")
 
 
@@ -337,6 +338,8 @@ def _parse_links(value: Any, reader: _Reader) -> LinkConfig:
         out["format"] = tuple(dict.fromkeys([*formats, *FORMATS]))
     if "wikilinks" in value:
         out["wikilinks"] = sub.choice(value, "wikilinks", ("keep", "markdown"))
+    if "normalise" in value:
+        out["normalise"] = sub.boolean(value, "normalise")
     return LinkConfig(**out)
 
 
