@@ -23,11 +23,11 @@ OUTPUTS = [
 
 def make_vault(root: Path) -> dict[str, bytes]:
     notes = {
-        "notes/stale.md": "# 标题\r\n![](../attachments/FF.png)\r\n".encode(),
-        "notes/current.md": b"![](../attachments/FF.svg)\n",
+        "notes/stale.md": "# 标题\r\n![](../diagrams/FF.yaml)\r\n".encode(),
+        "notes/current.md": b"![](../attachments/FF.svg)\n![](../attachments/FF.png)\n",
         "notes/bad.md": b"\xff\xfe not utf-8 ![](../attachments/FF.png)",
         "notes/ambiguous.md": b"![[dup.png]]\n![](../attachments/FF.png)\n",
-        "notes/sub/nested.md": b"\xef\xbb\xbf![[FF.png|300]] no newline",
+        "notes/sub/nested.md": b"\xef\xbb\xbf![[FF.yaml|300]] no newline",
     }
     files = {
         **notes,
@@ -142,7 +142,7 @@ def test_a_failed_write_leaves_the_note_and_no_temporary(tmp_path, monkeypatch):
 def test_symlinked_note_is_written_through(tmp_path):
     make_vault(tmp_path)
     real = tmp_path / "notes/real.md"
-    real.write_bytes(b"![](../attachments/FF.png)\n")
+    real.write_bytes(b"![](../diagrams/FF.yaml)\n")
     (tmp_path / "notes/link.md").symlink_to(real)
     (result,) = rewrite_notes_on_disk(tmp_path, ["notes/link.md"], Vault.scan(tmp_path), OUTPUTS)
     assert result.written

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -12,7 +14,7 @@ from diagram_assets.notes.plan import Context
 from diagram_assets.notes.resolve import norm_path
 from diagram_assets.notes.rewrite import _any_interesting, _rewrite
 from diagram_assets.notes.text import NoteText
-from test_notes_support import OUTPUTS, VAULT
+from test_notes_support import OUTPUTS, VAULT, all_output_paths
 
 NOTE = "notes/llm.md"
 
@@ -102,6 +104,8 @@ option_sets = st.sampled_from(
         LinkOptions(formats=("png",)),
         LinkOptions(wikilinks="markdown"),
         LinkOptions(rewrite_plain_links=True),
+        LinkOptions(normalise=True),
+        LinkOptions(formats=("png",), wikilinks="markdown", normalise=True),
     ]
 )
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
@@ -119,6 +123,64 @@ def test_rewriting_twice_changes_nothing(text, bom, options):
     second = rewrite_note(first.new, NOTE, VAULT, OUTPUTS, options)
     assert second.new == first.new
     assert not second.changes
+
+
+def _output_links(path: str) -> list[tuple[str, str]]:
+    """(link, its target as written) to ``path`` from notes/llm.md, in each form."""
+    name = path.rsplit("/", 1)[-1]
+    return [
+        (f"![](<../{path}>)", f"<../{path}>"),
+        (f"![x](../{quote(path)})", f"../{quote(path)}"),
+        (f"![](</{path}>)", f"</{path}>"),
+        (f"![[{name}|300]]", name),
+        (f'<img src="../{path}">', f"../{path}"),
+        (f"![r][o]\n\n[o]: <../{path}>\n", f"<../{path}>"),
+    ]
+
+
+OUTPUT_LINKS = [pair for path in all_output_paths() for pair in _output_links(path)]
+OUTPUT_TARGETS = {target for _, target in OUTPUT_LINKS}
+keeping_options = st.sampled_from(
+    [LinkOptions(), LinkOptions(formats=("png",)), LinkOptions(rewrite_plain_links=True)]
+)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.one_of(st.sampled_from([link for link, _ in OUTPUT_LINKS]), st.sampled_from(SYNTAX)),
+        max_size=30,
+    ),
+    keeping_options,
+)
+@example(["![](<../attachments/FF.png>)", "\n", "![[board-Intro.png|300]]"], LinkOptions())
+def test_a_link_to_a_current_output_is_never_rewritten(parts, options):
+    """Whatever the text around it, a link that names a current output (of any format, whole
+    image or frame) is not rewritten unless ``normalise``; with it, such links are."""
+    data = "".join(parts).encode()
+    result = rewrite_note(data, NOTE, VAULT, OUTPUTS, options)
+    assert not [change for change in result.changes if change.old in OUTPUT_TARGETS]
+
+
+def test_output_links_are_rewritten_with_normalise():
+    """The links the property above generates do change with ``normalise`` (so it can fail):
+    every PNG output also has an SVG, the preferred format."""
+    normalise = LinkOptions(normalise=True)
+    for path in all_output_paths():
+        for link, target in _output_links(path):
+            result = rewrite_note(link.encode(), NOTE, VAULT, OUTPUTS, normalise)
+            assert not result.errors, link
+            olds = [change.old for change in result.changes]
+            assert olds == ([target] if path.endswith(".png") else []), link
+
+
+@SETTINGS
+@given(notes, st.booleans())
+def test_a_normalised_note_is_current_by_default(text, bom):
+    normalised = rewrite_note(_bytes(text, bom), NOTE, VAULT, OUTPUTS, LinkOptions(normalise=True))
+    again = rewrite_note(normalised.new, NOTE, VAULT, OUTPUTS, LinkOptions())
+    assert again.new == normalised.new
+    assert not again.changes
 
 
 @SETTINGS
@@ -194,7 +256,7 @@ PATHOLOGICAL = [
 )
 def test_pathological_notes(name, text, changes):
     """Long runs of openers: handled correctly (and in linear time, see bench/notes.py)."""
-    result = rewrite_note(text.encode(), NOTE, VAULT, OUTPUTS)
+    result = rewrite_note(text.encode(), NOTE, VAULT, OUTPUTS, LinkOptions(normalise=True))
     assert not result.errors
     assert len(result.changes) == changes
     if changes:

@@ -65,7 +65,18 @@ Frames: ![[board.excalidraw#^frame=Intro|600]]
 [^arch]: From the paper; redrawn as ![[Transformer架构.png]].
 """
 
-REPLACEMENTS = [
+# Links to sources: pointed at the configured format by default.
+SOURCE_REPLACEMENTS = [
+    ("nested: ![[proto.excalidraw]]", "nested: ![[proto.svg]]"),
+    ("then ![](../diagrams/figures/FF.yaml).", "then ![](../attachments/FF.svg)."),
+    (
+        "![Transformer执行.gif](../diagrams/animations/Transformer执行.yaml)",
+        "![Transformer执行.gif](../attachments/Transformer执行.gif)",
+    ),
+    ("![[board.excalidraw#^frame=Intro|600]]", "![[board-Intro.svg|600]]"),
+]
+# Links to current outputs in another format: kept by default, rewritten with normalise.
+OUTPUT_REPLACEMENTS = [
     (
         "> The figures below are generated from specs: ![[FF.png|420]]",
         "> The figures below are generated from specs: ![[FF.svg|420]]",
@@ -74,8 +85,6 @@ REPLACEMENTS = [
         '![前馈](../attachments/FF.png "Feed-forward")',
         '![前馈](../attachments/FF.svg "Feed-forward")',
     ),
-    ("nested: ![[proto.excalidraw]]", "nested: ![[proto.svg]]"),
-    ("then ![](../diagrams/figures/FF.yaml).", "then ![](../attachments/FF.svg)."),
     ("| FF | ![[FF.png\\|200]] |", "| FF | ![[FF.svg\\|200]] |"),
     (
         "![架构](../attachments/Transformer%E6%9E%B6%E6%9E%84.png)",
@@ -89,39 +98,37 @@ REPLACEMENTS = [
         '<img src="../attachments/Transformer架构.png" alt',
         '<img src="../attachments/Transformer架构.svg" alt',
     ),
-    (
-        "![Transformer执行.gif](../diagrams/animations/Transformer执行.yaml)",
-        "![Transformer执行.gif](../attachments/Transformer执行.gif)",
-    ),
-    ("![[board.excalidraw#^frame=Intro|600]]", "![[board-Intro.svg|600]]"),
     ("redrawn as ![[Transformer架构.png]].", "redrawn as ![[Transformer架构.svg]]."),
 ]
 
 
-def expected_note() -> str:
+def expected_note(*, normalise: bool) -> str:
     text = NOTE
-    for old, new in REPLACEMENTS:
+    for old, new in SOURCE_REPLACEMENTS + (OUTPUT_REPLACEMENTS if normalise else []):
         assert text.count(old) == 1, old
         text = text.replace(old, new)
     return text
 
 
+@pytest.mark.parametrize("normalise", [False, True], ids=["default", "normalise"])
 @pytest.mark.parametrize(
     ("newline", "bom", "final_newline"),
     [("\n", False, True), ("\r\n", False, True), ("\r\n", True, False), ("\n", True, False)],
 )
-def test_realistic_note(newline, bom, final_newline):
+def test_realistic_note(newline, bom, final_newline, normalise):
     def encode(text: str) -> bytes:
         if not final_newline:
             text = text.rstrip("\n")
         return (b"\xef\xbb\xbf" if bom else b"") + text.replace("\n", newline).encode()
 
-    before, after = encode(NOTE), encode(expected_note())
-    result = rewrite_note(before, "notes/llm.md", VAULT, OUTPUTS, LinkOptions())
+    options = LinkOptions(normalise=normalise)
+    before, after = encode(NOTE), encode(expected_note(normalise=normalise))
+    result = rewrite_note(before, "notes/llm.md", VAULT, OUTPUTS, options)
     assert not result.errors and not result.warnings
     assert result.new == after
-    assert len(result.changes) == len(REPLACEMENTS)
-    assert rewrite_note(result.new, "notes/llm.md", VAULT, OUTPUTS).new == after
+    replaced = SOURCE_REPLACEMENTS + (OUTPUT_REPLACEMENTS if normalise else [])
+    assert len(result.changes) == len(replaced)
+    assert rewrite_note(result.new, "notes/llm.md", VAULT, OUTPUTS, options).new == after
 
 
 def test_realistic_note_links_found():
@@ -143,8 +150,8 @@ def test_realistic_note_in_png_and_markdown_modes():
         NOTE.encode(), "notes/llm.md", VAULT, OUTPUTS, LinkOptions(wikilinks="markdown")
     )
     text = markdown.new.decode()
-    assert "specs: ![|420](../attachments/FF.svg)" in text
-    assert "| FF | ![\\|200](../attachments/FF.svg) |" in text
+    assert "specs: ![|420](../attachments/FF.png)" in text  # converted, its format kept
+    assert "| FF | ![\\|200](../attachments/FF.png) |" in text
     assert "![|600](../attachments/board-Intro.svg)" in text
     assert 'cover: "[[FF.png]]"' in text  # front matter untouched
     assert "Private comment: ![[FF.png]]" in text  # comment untouched

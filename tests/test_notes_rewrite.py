@@ -1,4 +1,9 @@
-"""Table-driven: every link form, before → after, with LF, CRLF and BOM variants."""
+"""Table-driven: every link form, before → after, with LF, CRLF and BOM variants.
+
+``CASES`` run with ``normalise`` (every link in the configured format) unless they name their
+options, so that links to outputs in another format show how each form is rewritten.
+``KEPT`` runs with the default options: links to current outputs keep their format.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,9 @@ import pytest
 from diagram_assets.notes import LinkOptions, rewrite_note
 from test_notes_support import OUTPUTS, VAULT, rewrite, rewritten
 
-PNG = LinkOptions(formats=("png",))
-MARKDOWN = LinkOptions(wikilinks="markdown")
+NORMALISE = LinkOptions(normalise=True)
+PNG = LinkOptions(formats=("png",), normalise=True)
+MARKDOWN = LinkOptions(wikilinks="markdown", normalise=True)
 PLAIN = LinkOptions(rewrite_plain_links=True)
 
 # (id, note, before, after, options)
@@ -444,7 +450,7 @@ def _variants(text: str) -> list[tuple[str, bytes]]:
     ("name", "note", "before", "after", "options"), CASES, ids=[c[0] for c in CASES]
 )
 def test_rewrite_table(name, note, before, after, options):
-    opts = options or LinkOptions()
+    opts = options or NORMALISE
     for variant, data in _variants(before):
         expected = dict(_variants(after))[variant]
         result = rewrite_note(data, note, VAULT, OUTPUTS, opts)
@@ -482,7 +488,9 @@ def test_current_links_stay_byte_identical():
 
 
 def test_changes_report_line_and_targets():
-    result = rewrite("# T\n\ntext\n![a](../attachments/FF.png) ![[proto.excalidraw|5]]\n")
+    result = rewrite(
+        "# T\n\ntext\n![a](../attachments/FF.png) ![[proto.excalidraw|5]]\n", options=NORMALISE
+    )
     assert [(c.line, c.old, c.new) for c in result.changes] == [
         (4, "../attachments/FF.png", "../attachments/FF.svg"),
         (4, "proto.excalidraw", "proto.svg"),
@@ -494,24 +502,39 @@ def test_changes_report_line_and_targets():
 
 def test_change_offsets_are_bytes_with_bom_and_cjk():
     data = "\ufeff标题\r\n![图](../attachments/FF.png)".encode()
-    result = rewrite_note(data, "notes/llm.md", VAULT, OUTPUTS)
+    result = rewrite_note(data, "notes/llm.md", VAULT, OUTPUTS, NORMALISE)
     (change,) = result.changes
     assert data[change.start : change.end] == b"../attachments/FF.png"
     assert change.line == 2
 
 
-def test_missing_files_are_warnings_naming_note_and_line():
+def test_missing_images_are_warnings_naming_note_and_line():
     result = rewrite(
         "ok\n![](missing.png)\n![[gone.excalidraw]]\n[doc](nowhere.md)\n[[Not yet written]]\n"
-        '<img src="../photos/dog.jpg">\n![](../attachments/FF.png)'
+        '<img src="../photos/dog.jpg">\n![](../diagrams/figures/FF.yaml)'
     )
     assert result.warnings == [
         "notes/llm.md: line 2: image target not found: missing.png — fix the path",
         "notes/llm.md: line 3: embedded file not found: ![[gone.excalidraw]] — fix the name",
-        "notes/llm.md: line 4: link target not found: nowhere.md — fix the path",
         "notes/llm.md: line 6: image target not found: ../photos/dog.jpg — fix the path",
     ]
     assert result.new.decode().endswith("![](../attachments/FF.svg)")
+
+
+def test_plain_links_are_not_checked():
+    """Plain links may name pages kept elsewhere (another vault, a site): like Obsidian's
+    unwritten [[links]], a missing or ambiguous target is not reported."""
+    for options in (LinkOptions(), NORMALISE, PLAIN):
+        for text in (
+            "[doc](nowhere.md)",
+            "[DeepSeek](../DeepSeek/DeepSeek.md)",
+            "[the drawing](attachments/excalidraw.excalidraw)",
+            "[x](same.png)",
+            "[[Not yet written]]",
+            "[see](#^frame=Intro)",
+        ):
+            result = rewrite(text, options=options)
+            assert not result.warnings and not result.errors and not result.changed, text
 
 
 def test_links_leaving_the_vault_are_not_checked():
@@ -576,9 +599,10 @@ def test_written_links_resolve_back_to_the_output():
     ]
     files = ["d/fig.yaml", "attachments/fig.svg", "attachments/fig.png", "n/n.md"]
     vault = Vault(VAULT.root, [*files, "n/attachments/fig.svg", "n/fig.svg", "fig.svg.md"])
-    result = rewrite_note(b"![](attachments/fig.png) ![](fig.png)", "n/n.md", vault, outputs)
+    data = b"![](attachments/fig.png) ![](fig.png)"
+    result = rewrite_note(data, "n/n.md", vault, outputs, NORMALISE)
     assert result.new == b"![](../attachments/fig.svg) ![](../attachments/fig.svg)"
-    result = rewrite_note(b"![[fig.png]]", "n/n.md", vault, outputs)
+    result = rewrite_note(b"![[fig.png]]", "n/n.md", vault, outputs, NORMALISE)
     assert result.new == b"![[attachments/fig.svg]]"
 
 

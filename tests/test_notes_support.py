@@ -60,6 +60,16 @@ OTHER_FILES = [
 ]
 
 
+def all_output_paths() -> list[str]:
+    """Every current output, whole images and frames."""
+    paths = []
+    for out in OUTPUTS:
+        paths.extend(out.outputs.values())
+        for frame in out.frames.values():
+            paths.extend(frame.values())
+    return paths
+
+
 def all_files() -> list[str]:
     files = list(OTHER_FILES)
     for out in OUTPUTS:

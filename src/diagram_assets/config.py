@@ -53,6 +53,7 @@ class LinkConfig:
     enabled: bool = True
     format: tuple[str, ...] = ("svg", "png")
     wikilinks: str = "keep"  # or "markdown"
+    normalise: bool = False  # point links to any current output at `format` too
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,7 @@ _LINK_KEYS = {
     "enabled": "whether note links are rewritten",
     "format": "which output an embed points to: svg or png",
     "wikilinks": "keep ![[…]] embeds, or markdown",
+    "normalise": "rewrite links to current outputs into `format` too",
 }
 FORMATS = ("svg", "png")
 
@@ -344,6 +346,8 @@ def _parse_links(value: Any, reader: TableReader) -> LinkConfig:
         out["format"] = tuple(dict.fromkeys([*formats, *FORMATS]))
     if "wikilinks" in value:
         out["wikilinks"] = sub.choice(value, "wikilinks", ("keep", "markdown"))
+    if "normalise" in value:
+        out["normalise"] = sub.boolean(value, "normalise")
     return LinkConfig(**out)
 
 

@@ -28,8 +28,11 @@ class OutputSet:
 class LinkOptions:
     """How links are written.
 
-    ``formats``: embeds point at the first of these formats the source has (else at any output
-    it has, e.g. a GIF). ``wikilinks``: ``"keep"`` rewrites ``![[x]]`` in place, ``"markdown"``
+    ``formats``: a link to a source points at the first of these formats the source has (else
+    at any output it has, e.g. a GIF). A link that already shows a current output of a source,
+    in any format the source writes (``FF.png`` when ``formats`` prefers svg), keeps its format
+    (the same holds for frame outputs), unless ``normalise``: then every link points at the
+    first of ``formats``. ``wikilinks``: ``"keep"`` rewrites ``![[x]]`` in place, ``"markdown"``
     turns a rewritten embed into a Markdown image (``![[x|500]]`` → ``![|500](path)``).
     ``rewrite_plain_links``: also rewrite plain (non-image) links to sources and outputs.
     """
@@ -37,6 +40,7 @@ class LinkOptions:
     formats: tuple[str, ...] = ("svg", "png")
     wikilinks: str = "keep"
     rewrite_plain_links: bool = False
+    normalise: bool = False
 
     def __post_init__(self) -> None:
         formats = self.formats

@@ -1,9 +1,12 @@
 """Deciding what one link should become: the rules of "point embeds at the current outputs".
 
 An image link (Markdown image, reference image, ``![[embed]]``, ``<img>``) whose target
-resolves to a *source* or to any *output* of a source is pointed at the source's preferred
-output (the first of ``LinkOptions.formats`` it has, else any output it has). Plain links are
-left alone unless ``rewrite_plain_links``. The new target keeps the link's style (relative,
+resolves to a *source* is pointed at the source's preferred output (the first of
+``LinkOptions.formats`` it has, else any output it has). One that resolves to a current *output*
+of a source, in any format the source writes, is left as the writer chose it (``FF.png`` stays
+when svg is preferred); with ``LinkOptions.normalise`` it too is pointed at the preferred
+output. Plain links are left alone unless ``rewrite_plain_links``, and are not checked: a
+missing target is a warning only for images. The new target keeps the link's style (relative,
 ``/absolute``, vault path, bare name; ``<…>``; percent-encoding). A link that is already
 current is not touched at all, so rewriting is idempotent.
 
@@ -22,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import NotesError
-from .model import LinkKind, LinkOptions
+from .model import LinkKind, LinkOptions, OutputSet
 from .resolve import LinkIndex, Managed, Resolved, norm_path
 from .targets import (
     decode_html,
@@ -92,12 +95,34 @@ def _preferred(mapping: Mapping[str, str], formats: tuple[str, ...]) -> str | No
     return None
 
 
+def _formats(managed: Managed, path: str, options: LinkOptions) -> tuple[str, ...]:
+    """The formats to prefer for a link that resolves to ``path``, first to last.
+
+    A link to an output (a whole image or a frame's) prefers the format it already shows, so a
+    current output is never pointed at another format, unless ``normalise``; a link to a source
+    takes the configured order.
+    """
+    if managed.is_source or options.normalise:
+        return options.formats
+    shown = _format_of(managed.outputs, managed.frame, path)
+    return options.formats if shown is None else (shown, *options.formats)
+
+
+def _format_of(out: OutputSet, frame: str | None, path: str) -> str | None:
+    mapping = out.outputs if frame is None else out.frames.get(frame, {})
+    for fmt, written in mapping.items():
+        if isinstance(written, str) and norm_path(written) == path:
+            return fmt
+    return None
+
+
 def _desired(
-    managed: Managed, fragment: str, ctx: Context, line: int
+    managed: Managed, path: str, fragment: str, ctx: Context, line: int
 ) -> tuple[str | None, bool, str | None]:
-    """The path a link to ``managed`` should point at, whether to keep its fragment, a warning."""
+    """The path a link that resolves to ``path`` (managed as ``managed``) should point at,
+    whether to keep its fragment, and a warning."""
     out = managed.outputs
-    formats = ctx.options.formats
+    formats = _formats(managed, path, ctx.options)
     if managed.frame is not None:
         return _preferred(out.frames.get(managed.frame, {}), formats), True, None
     frame = frame_name(fragment)
@@ -138,6 +163,8 @@ def _plan_url(link: LinkRef, ctx: Context, line: int) -> Plan:
     if res.ambiguous:
         if link.kind.is_image and any(c in ctx.index.managed for c in res.candidates):
             return Plan(error=_ambiguous(ctx, line, link.raw, res))
+        if not link.kind.is_image:
+            return Plan()  # plain links are not checked (they may name pages kept elsewhere)
         return Plan(
             warning=warning(
                 ctx,
@@ -148,14 +175,15 @@ def _plan_url(link: LinkRef, ctx: Context, line: int) -> Plan:
             )
         )
     if res.path is None:
-        what = "image" if link.kind.is_image else "link"
+        if not link.kind.is_image:
+            return Plan()  # plain links are not checked (they may name pages kept elsewhere)
         return Plan(
-            warning=warning(ctx, line, f"{what} target not found: {link.raw}", "fix the path")
+            warning=warning(ctx, line, f"image target not found: {link.raw}", "fix the path")
         )
     managed = ctx.index.managed.get(res.path)
     if managed is None or not (link.kind.is_image or ctx.options.rewrite_plain_links):
         return Plan()
-    desired, keep_fragment, note = _desired(managed, target.fragment, ctx, line)
+    desired, keep_fragment, note = _desired(managed, res.path, target.fragment, ctx, line)
     if desired is None or (desired == res.path and (keep_fragment or not target.fragment)):
         return Plan(warning=note)
     written = _written_path(desired, res, ctx, path)
@@ -213,7 +241,7 @@ def _plan_wikilink(link: LinkRef, ctx: Context, line: int) -> Plan:
     managed = ctx.index.managed.get(res.path)
     if managed is None or not rewrite:
         return Plan()
-    desired, keep_fragment, note = _desired(managed, fragment, ctx, line)
+    desired, keep_fragment, note = _desired(managed, res.path, fragment, ctx, line)
     if desired is None:
         return Plan(warning=note)
     if embed and ctx.options.wikilinks == "markdown":

@@ -48,7 +48,8 @@ def output_sets(plan: Plan) -> list[OutputSet]:
 def link_options(config: Config) -> LinkOptions:
     from ..notes import LinkOptions
 
-    return LinkOptions(formats=config.links.format, wikilinks=config.links.wikilinks)
+    links = config.links
+    return LinkOptions(formats=links.format, wikilinks=links.wikilinks, normalise=links.normalise)
 
 
 def rewrite_links(
