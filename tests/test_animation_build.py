@@ -522,9 +522,7 @@ def test_figure_steps_become_frames(tmp_path):
 
 
 def test_gifsicle_requested_but_absent_warns_and_still_builds(tmp_path, monkeypatch):
-    from diagram_assets.animation import encode
-
-    monkeypatch.setattr(encode.shutil, "which", lambda name: None)
+    monkeypatch.setattr("shutil.which", lambda name: None)
     save_frames(tmp_path, flat_frames(2), ["1.png", "2.png"])
     result = build_animation(spec_at(tmp_path, "images: '*.png'\ngifsicle: true\n"), no_browser)
     assert any("gifsicle is not installed" in w for w in result.warnings)

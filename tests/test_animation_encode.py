@@ -157,7 +157,7 @@ def test_bad_arguments_raise_value_error():
 
 
 def test_gifsicle_pass_without_gifsicle_returns_the_input(monkeypatch):
-    monkeypatch.setattr(enc.shutil, "which", lambda name: None)
+    monkeypatch.setattr("shutil.which", lambda name: None)
     data = encode_gif([_solid("red"), _solid("blue")], [100, 100])
     assert enc.gifsicle_pass(data) == data
     assert not enc.gifsicle_available()

@@ -17,7 +17,7 @@ from diagram_assets.figures import (
     figure_steps,
     load_figure_spec,
 )
-from diagram_assets.figures.elements import bounds
+from diagram_assets.figures.geometry import bounds
 from diagram_assets.figures.palettes import CELL_TYPES, HIGHLIGHT
 from diagram_assets.figures.schema import parse_figure
 from diagram_assets.figures.text import LIBERATION_SANS, fonts_available, text_size

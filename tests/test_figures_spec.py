@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from diagram_assets.errors import SpecError
 from diagram_assets.figures import figure_name, is_figure_spec, load_figure_spec
-from diagram_assets.figures.elements import fractional_index
+from diagram_assets.figures.element_keys import fractional_index
 from diagram_assets.figures.schema import parse_figure
 from diagram_assets.specyaml import parse_spec_yaml
 

@@ -13,14 +13,9 @@ from ..errors import DiagramsError
 from ..figures import FIGURES_VERSION
 from .compose import fit_canvas, frame_durations, has_soft_alpha
 from .encode import encode_apng, encode_gif_report, encode_webp, plays_to_gif_loop
-from .frames import (
-    WHITE,
-    RendererFactory,
-    drawing_frames,
-    figure_frames,
-    image_files,
-    image_frames,
-)
+from .frames import WHITE, RendererFactory
+from .image_frames import image_files, image_frames
+from .rendered_frames import drawing_frames, figure_frames
 from .spec import AnimationSpec, Rgba
 
 # Bump when the same spec and inputs would give different output bytes (it goes in digests).

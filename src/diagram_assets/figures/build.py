@@ -6,7 +6,9 @@ import copy
 
 from ..scene.model import Scene
 from . import FIGURES_VERSION
-from .elements import Element, SceneBuilder, Style, bounds, fractional_index, stable_int
+from .element_keys import fractional_index, stable_int
+from .elements import SceneBuilder, Style
+from .geometry import Element, bounds
 from .palettes import HIGHLIGHT, INK
 from .schema import FigureSpec, Ref
 from .text import EXCALIFONT, LIBERATION_SANS

@@ -5,60 +5,20 @@ Everything here is deterministic: ids come from the spec (readable, like ``enc_a
 number, and z-order indices are assigned in insertion order as valid fractional-index keys.
 Arrows are bound at both ends: the arrow's ``startBinding``/``endBinding`` name the shape
 (with Excalidraw's focus and gap) and the shape lists the arrow in its ``boundElements``.
+The keys and seeds come from :mod:`.element_keys`, the focus from :mod:`.geometry`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
 from dataclasses import dataclass
-from typing import Any
 
+from .element_keys import fractional_index, stable_int
+from .geometry import Element, Point, binding_focus
 from .palettes import INK
-from .text import text_size
-
-Element = dict[str, Any]
-Point = tuple[float, float]
+from .text import line_height, text_size
 
 UPDATED = 1  # a fixed `updated` timestamp: no time in generated scenes
-DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # base 62, ASCII order
 BOUND_TEXT_PADDING = 5  # Excalidraw's padding between a container and its text
-
-
-def fractional_index(n: int) -> str:
-    """The n-th key of a sequence of valid fractional-index keys, in increasing order.
-
-    Integer keys: a head letter giving the number of digits (``a`` = 1 … ``z`` = 26) followed
-    by base-62 digits: ``a0``…``az``, ``b00``…``bzz``, ``c000``… Keys sort as strings in the
-    same order as ``n``.
-    """
-    if n < 0:
-        raise ValueError("index must be non-negative")
-    width = 1
-    start = 0
-    while n - start >= 62**width:
-        start += 62**width
-        width += 1
-        if width > 26:
-            raise ValueError("too many elements")
-    rest = n - start
-    digits = []
-    for _ in range(width):
-        rest, d = divmod(rest, 62)
-        digits.append(DIGITS[d])
-    return chr(ord("a") + width - 1) + "".join(reversed(digits))
-
-
-def stable_int(*parts: str) -> int:
-    """A number in [1, 2**31 - 1] derived from text: stable seeds and nonces."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big") % (2**31 - 1) + 1
-
-
-def whole(v: float) -> float:
-    """Round geometry to whole pixels (kept as int when exact, so JSON stays short)."""
-    r = round(v)
-    return int(r)
 
 
 @dataclass(frozen=True)
@@ -69,57 +29,6 @@ class Style:
     font_family: int
     font_size: int
     stroke_width: int = 1
-
-
-def _cross(ax: float, ay: float, bx: float, by: float) -> float:
-    return ax * by - ay * bx
-
-
-def _segment_intersection(p1: Point, p2: Point, p3: Point, p4: Point) -> Point | None:
-    d = _cross(p2[0] - p1[0], p2[1] - p1[1], p4[0] - p3[0], p4[1] - p3[1])
-    if abs(d) < 1e-12:
-        return None
-    t = _cross(p3[0] - p1[0], p3[1] - p1[1], p4[0] - p3[0], p4[1] - p3[1]) / d
-    u = _cross(p3[0] - p1[0], p3[1] - p1[1], p2[0] - p1[0], p2[1] - p1[1]) / d
-    if 0 <= t <= 1 and 0 <= u <= 1:
-        return (p1[0] + t * (p2[0] - p1[0]), p1[1] + t * (p2[1] - p1[1]))
-    return None
-
-
-def binding_focus(shape: Element, before: Point, end: Point) -> float:
-    """Excalidraw's focus of an arrow end at ``end`` whose previous point is ``before``.
-
-    The focus is where the line of the arrow's last segment passes the shape, as a signed
-    fraction of the half-diagonal (0 = through the centre). Excalidraw uses it to re-aim the
-    arrow when the shape is moved in the editor.
-    """
-    x, y, w, h = shape["x"], shape["y"], shape["width"], shape["height"]
-    c = (x + w / 2, y + h / 2)
-    if before == end or w <= 0 or h <= 0:
-        return 0.0
-    sign = -math.copysign(
-        1, _cross(end[0] - before[0], end[1] - before[1], end[0] - c[0], end[1] - c[1])
-    )
-    if _cross(end[0] - before[0], end[1] - before[1], end[0] - c[0], end[1] - c[1]) == 0:
-        sign = 0.0
-    dx, dy = end[0] - before[0], end[1] - before[1]
-    length = math.hypot(dx, dy)
-    reach = max(w * 2, h * 2)
-    far = (end[0] + dx / length * reach, end[1] + dy / length * reach)
-    diagonals = (
-        ((x - w, y - h), (x + 2 * w, y + 2 * h)),
-        ((x + 2 * w, y - h), (x - w, y + 2 * h)),
-    )
-    half_diagonal = math.hypot(w, h) / 2
-    ratios = []
-    for a, b in diagonals:
-        p = _segment_intersection(end, far, a, b)
-        if p is not None:
-            ratios.append(sign * math.hypot(p[0] - c[0], p[1] - c[1]) / half_diagonal)
-    if not ratios:
-        return 0.0
-    best = min(ratios, key=abs)
-    return round(best, 6) + 0.0
 
 
 class SceneBuilder:
@@ -312,7 +221,7 @@ class SceneBuilder:
                 "containerId": container_id,
                 "originalText": text,
                 "autoResize": True,
-                "lineHeight": _line_height(self.style.font_family),
+                "lineHeight": line_height(self.style.font_family),
             }
         )
 
@@ -439,28 +348,3 @@ class SceneBuilder:
 def _num(v: float) -> float:
     r = round(v, 3)
     return int(r) if r == int(r) else r
-
-
-def _line_height(font_family: int) -> float:
-    from .text import line_height
-
-    return line_height(font_family)
-
-
-def bounds(elements: list[Element]) -> tuple[float, float, float, float]:
-    """(min_x, min_y, max_x, max_y) of the live elements (linear elements by their points)."""
-    xs: list[float] = []
-    ys: list[float] = []
-    for e in elements:
-        if e.get("isDeleted"):
-            continue
-        if "points" in e:
-            for px, py in e["points"]:
-                xs.append(e["x"] + px)
-                ys.append(e["y"] + py)
-        else:
-            xs += [e["x"], e["x"] + e["width"]]
-            ys += [e["y"], e["y"] + e["height"]]
-    if not xs:
-        return (0.0, 0.0, 0.0, 0.0)
-    return (min(xs), min(ys), max(xs), max(ys))

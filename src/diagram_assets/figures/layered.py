@@ -16,7 +16,8 @@ from __future__ import annotations
 import itertools
 import math
 
-from .elements import Element, Point, SceneBuilder
+from .elements import SceneBuilder
+from .geometry import Element, Point, bounds
 from .palettes import CELL_TYPES, INK, CellType, colors_for
 from .schema import FigureSpec, LayerSpec
 from .text import text_size
@@ -335,8 +336,6 @@ def build_layers(spec: FigureSpec, builder: SceneBuilder) -> None:
 
 def draw_legend(spec: FigureSpec, b: SceneBuilder, used: list[CellType]) -> None:
     """One row of (cell, name) pairs under the figure, wrapped to the figure's width."""
-    from .elements import bounds
-
     min_x, _, max_x, max_y = bounds(b.elements)
     d = 20
     fam, size = b.style.font_family, max(10, b.style.font_size - 2)
