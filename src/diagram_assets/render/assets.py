@@ -12,6 +12,7 @@ from ..errors import EnvironmentProblem
 
 PAGE_DIR = Path(__file__).parent / "page"
 SOURCE_FILE = Path(__file__).parent / "page-source.json"
+JS_DIR = Path(__file__).resolve().parents[3] / "js"  # in a source checkout
 BUILD_HINT = "build it with `make page` (or `cd js && npm ci && node build.mjs`)"
 
 
@@ -78,6 +79,21 @@ def renderer_identity() -> str:
     digest of the render page's sources. Change any and every rendered output is stale."""
     excalidraw, source = page_source()
     return f"diagram-assets {__version__}; excalidraw {excalidraw}; page {source}"
+
+
+def compute_page_source(js_dir: Path = JS_DIR) -> str:
+    """The digest `js/build.mjs` computes, recomputed from a source checkout (for tests)."""
+    import hashlib
+
+    names = ["build.mjs", "package-lock.json"] + [
+        f"src/{p.name}" for p in sorted((js_dir / "src").iterdir(), key=lambda p: p.name)
+    ]
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(f"{name}\0".encode())
+        digest.update((js_dir / name).read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def check_page_current(manifest: PageManifest) -> None:
