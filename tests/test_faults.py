@@ -19,6 +19,7 @@ from PIL import Image
 
 from diagram_assets.config import load_config
 from diagram_assets.pipeline import check
+from diagram_assets.pipeline.builder import exclusive
 from helpers import element, scene_of, text, write_scene
 
 pytestmark = pytest.mark.browser
@@ -56,6 +57,18 @@ def diagrams(root: Path, *args: str, **kw: object) -> subprocess.Popen[str]:
         start_new_session=True,
         **kw,  # type: ignore[call-overload]
     )
+
+
+def read_until(proc: subprocess.Popen[str], text: str) -> str:
+    """The output of ``proc`` up to the first line containing ``text`` (the rest stays to be
+    read); fails if the process ends without printing it."""
+    assert proc.stdout is not None
+    seen: list[str] = []
+    for line in proc.stdout:
+        seen.append(line)
+        if text in line:
+            return "".join(seen)
+    raise AssertionError(f"{text!r} never printed:\n{''.join(seen)}")
 
 
 def build_now(root: Path) -> subprocess.CompletedProcess[str]:
@@ -136,7 +149,7 @@ def test_signals_repeated_while_stopping_still_stop_cleanly(tmp_path: Path, sig:
     an impatient Ctrl-C): the build still ends with its one line and exit code 130."""
     root = make_repo(tmp_path / "r")
     proc = diagrams(root, "build")
-    time.sleep(1.0)
+    read_until(proc, "building ")  # the build is planned and underway: signal it now
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline:
         os.killpg(proc.pid, sig)
@@ -177,15 +190,23 @@ def test_ctrl_c_while_the_command_line_imports_is_one_line() -> None:
 
 
 def test_two_builds_at_once(tmp_path: Path) -> None:
+    """Both builds start while the build lock is held, so they surely overlap: once both say
+    they wait, the lock is let go and one builds while the other waits for it."""
     root = make_repo(tmp_path / "r")
-    first = diagrams(root, "build")
-    time.sleep(0.3)
-    second = diagrams(root, "build")
-    out1, _ = first.communicate(timeout=180)
-    out2, _ = second.communicate(timeout=180)
+    waiting = "another diagrams build is running"
+    with exclusive(load_config(root), wait_seconds=0, on_wait=lambda: None):
+        first = diagrams(root, "build")
+        head1 = read_until(first, waiting)
+        second = diagrams(root, "build")
+        head2 = read_until(second, waiting)
+    out1 = head1 + first.communicate(timeout=180)[0]
+    out2 = head2 + second.communicate(timeout=180)[0]
     assert first.returncode == 0, out1
     assert second.returncode == 0, out2
-    assert "another diagrams build is running" in out1 + out2
+    assert sorted(re.findall(r"(\d+) built, (\d+) up to date", out1 + out2)) == [
+        ("0", "6"),
+        ("6", "0"),
+    ], out1 + out2
     assert check(load_config(root)).ok
     assert_nothing_half_written(root)
 
