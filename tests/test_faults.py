@@ -22,8 +22,6 @@ from diagram_assets.pipeline import check
 from diagram_assets.pipeline.builder import exclusive
 from helpers import element, scene_of, text, write_scene
 
-pytestmark = pytest.mark.browser
-
 NOTE = "# Note\n\n![](../diagrams/d0.excalidraw)\n\n```\n![](../diagrams/d1.excalidraw)\n```\n"
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
@@ -99,6 +97,7 @@ def assert_nothing_half_written(root: Path) -> None:
     assert note in (NOTE, NOTE.replace("../diagrams/d0.excalidraw", "../attachments/d0.svg", 1))
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_builds_killed_at_random_points_20_trials(tmp_path: Path) -> None:
     """SIGINT, SIGTERM and SIGKILL at random moments; afterwards every file is whole, and
@@ -143,6 +142,7 @@ def test_builds_killed_at_random_points_20_trials(tmp_path: Path) -> None:
         assert_nothing_half_written(root)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_signals_repeated_while_stopping_still_stop_cleanly(tmp_path: Path, sig: int) -> None:
     """Stopping a process group sends the signal again and again (a CI runner, a supervisor,
@@ -189,6 +189,7 @@ def test_ctrl_c_while_the_command_line_imports_is_one_line() -> None:
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "error: interrupted\n")
 
 
+@pytest.mark.browser
 def test_two_builds_at_once(tmp_path: Path) -> None:
     """Both builds start while the build lock is held, so they surely overlap: once both say
     they wait, the lock is let go and one builds while the other waits for it."""
@@ -224,6 +225,7 @@ def watching(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
     proc.wait(timeout=30)
 
 
+@pytest.mark.browser
 def test_build_during_watch(watching: tuple[Path, subprocess.Popen[str]]) -> None:
     root, watch = watching
     for round_ in range(3):
@@ -251,6 +253,7 @@ def _umount(path: Path) -> None:
     subprocess.run(["umount", "-l", str(path)], capture_output=True)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("fault", ["full", "read-only"])
 def test_output_folder_full_or_read_only(tmp_path: Path, fault: str) -> None:
     root = make_repo(tmp_path / "r", count=4)
