@@ -32,12 +32,14 @@ import numpy as np
 from PIL import Image
 
 from diagram_assets.animation import compose_animation, encode_gif, load_animation_spec
-from diagram_assets.animation.decode import as_rgba, decode_gif, fidelity
 from diagram_assets.animation.encode import gifsicle_available, gifsicle_pass
 from diagram_assets.animation.spec import is_animation_spec
-from diagram_assets.animation.synthetic import antialiased_frames, flat_frames
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))  # tests/support: the GIF decoder, synthetic frames
+from support.gif_decode import as_rgba, decode_gif, fidelity  # noqa: E402
+from support.synthetic_frames import antialiased_frames, flat_frames  # noqa: E402
+
 RUNS = 3
 
 

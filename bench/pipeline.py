@@ -1,5 +1,6 @@
 """The pipeline on a repository of 100 drawings (copies of corpus drawings, each with a small
-edit): cold build, no-op build and check — the last two as a user runs them (a new process).
+edit): cold build, no-op build and check — the last two as a user runs them (a new process) —
+and how long a build waiting for another one takes to give up.
 
     .venv/bin/python bench/pipeline.py [--corpus DIR] [--count 100] [--keep DIR]
 """
@@ -15,7 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from diagram_assets.errors import DiagramsError
+from diagram_assets.config import load_config
+from diagram_assets.errors import ConfigError, DiagramsError
+from diagram_assets.pipeline import build
+from diagram_assets.pipeline.builder import exclusive
 from diagram_assets.scene import load_scene
 
 HERE = Path(__file__).resolve().parent
@@ -68,6 +72,18 @@ def median_of(root: Path, runs: int, *args: str) -> float:
     return statistics.median(times)
 
 
+def give_up_seconds(root: Path, wait: float) -> float:
+    """Seconds a build takes to give up while another holds the repository's build lock."""
+    config = load_config(root)
+    with exclusive(config, wait_seconds=0, on_wait=lambda: None):
+        started = time.perf_counter()
+        try:
+            build(config, wait_seconds=wait)
+        except ConfigError:
+            return time.perf_counter() - started
+    raise SystemExit("the second build did not wait for the first")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -98,6 +114,8 @@ def main() -> int:
         target.write_text(target.read_text("utf-8") + " ", "utf-8")
         one, _ = cli(root, "build", "-q")
         print(f"one edited drawing        {one:7.2f} s  (browser start included)")
+        gave_up = give_up_seconds(root, 0.5)
+        print(f"gives up waiting (0.5 s)  {gave_up:7.2f} s  (while another build runs)")
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

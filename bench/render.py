@@ -1,4 +1,5 @@
-"""Renderer costs on the shared corpus: start-up, per-drawing SVG/PNG medians, warm throughput with
+"""Renderer costs on the shared corpus: start-up (and how long ``start(wait=False)`` keeps the
+caller), the page server's small responses, per-drawing SVG/PNG medians, warm throughput with
 1 and 2 pages (and where the page's time goes), and a fresh browser per file (the way one-shot
 export tools work) as a ratio. Before/after comparisons of the renderer: bench/render_build.py.
 
@@ -8,6 +9,7 @@ export tools work) as a ratio. Before/after comparisons of the renderer: bench/r
 from __future__ import annotations
 
 import argparse
+import http.client
 import statistics
 import sys
 import time
@@ -15,7 +17,8 @@ from collections import Counter
 from pathlib import Path
 
 from diagram_assets.errors import DiagramsError
-from diagram_assets.render import Renderer, RenderOptions
+from diagram_assets.render import Renderer, RenderOptions, load_manifest
+from diagram_assets.render.server import PageServer
 from diagram_assets.scene import load_scene
 
 HERE = Path(__file__).resolve().parent
@@ -54,6 +57,32 @@ def throughput(scenes: list, pages: int) -> tuple[float, float, Counter]:
     return seconds, len(scenes) / seconds, steps
 
 
+def start_without_waiting(scene) -> float:
+    """Seconds ``start(wait=False)`` keeps its caller (the start-up itself goes on behind)."""
+    with Renderer(pages=1) as r:
+        seconds = timed(lambda: r.start(wait=False))
+        r.render(scene, SVG)
+    return seconds
+
+
+def small_responses(count: int = 20) -> float:
+    """Seconds for ``count`` small page-server responses, one after another on one connection:
+    with Nagle's algorithm on, each would wait for the client's delayed ACK (~40 ms)."""
+    server = PageServer(load_manifest())
+    try:
+        host, port = server.origin.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        started = time.perf_counter()
+        for _ in range(count):
+            conn.request("GET", "/config.js")
+            conn.getresponse().read()
+        seconds = time.perf_counter() - started
+        conn.close()
+    finally:
+        server.close()
+    return seconds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -72,6 +101,9 @@ def main() -> int:
     ready = time.perf_counter() - started
     print(f"browser launch            {r.stats.launch_seconds:6.3f} s")
     print(f"first page ready          {ready:6.3f} s  (from Renderer() to a warm page)")
+    returns, responses = start_without_waiting(scenes[0][1]), small_responses()
+    print(f"start(wait=False) returns {returns:6.3f} s  (start-up goes on behind the caller)")
+    print(f"20 small page responses   {responses:6.3f} s  (in turn, on one connection)")
 
     # Per-drawing medians, one warm page (each drawing once as warm-up, then measured).
     svg_times, png_times = [], []

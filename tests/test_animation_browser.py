@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from diagram_assets.animation import build_animation, load_animation_spec
-from diagram_assets.animation.decode import decode_gif, psnr
 from helpers import element
+from support.gif_decode import decode_gif, psnr
 
 pytestmark = pytest.mark.browser
 

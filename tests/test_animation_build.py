@@ -23,12 +23,12 @@ from diagram_assets.animation import (
     build_animation,
     load_animation_spec,
 )
-from diagram_assets.animation.decode import as_rgba, decode_gif, fidelity
 from diagram_assets.animation.frames import natural_key
-from diagram_assets.animation.synthetic import antialiased_frames, flat_frames
 from diagram_assets.errors import RenderError, SpecError
 from diagram_assets.render.options import RenderedImage, RenderOptions, RenderResult
 from helpers import element
+from support.gif_decode import as_rgba, decode_gif, fidelity
+from support.synthetic_frames import antialiased_frames, flat_frames
 
 
 def write(path: Path, text: str) -> Path:

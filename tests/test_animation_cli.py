@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from PIL import Image
 
 import diagram_assets.cli.animate_cmd as animate_cmd
-from diagram_assets.animation.decode import decode_gif
-from diagram_assets.animation.synthetic import flat_frames
 from diagram_assets.cli.base import main
+from support.gif_decode import decode_gif
+from support.synthetic_frames import flat_frames
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from diagram_assets.animation import encode as enc
-from diagram_assets.animation.decode import as_rgba, decode_gif, fidelity, psnr
 from diagram_assets.animation.encode import (
     encode_apng,
     encode_gif,
@@ -20,7 +19,8 @@ from diagram_assets.animation.encode import (
     encode_webp,
     plays_to_gif_loop,
 )
-from diagram_assets.animation.synthetic import antialiased_frames, flat_frames
+from support.gif_decode import as_rgba, decode_gif, fidelity, psnr
+from support.synthetic_frames import antialiased_frames, flat_frames
 
 STATED_MIN_PSNR_DB = 45.0  # frames that need colour reduction stay above this
 

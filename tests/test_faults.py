@@ -19,9 +19,8 @@ from PIL import Image
 
 from diagram_assets.config import load_config
 from diagram_assets.pipeline import check
+from diagram_assets.pipeline.builder import exclusive
 from helpers import element, scene_of, text, write_scene
-
-pytestmark = pytest.mark.browser
 
 NOTE = "# Note\n\n![](../diagrams/d0.excalidraw)\n\n```\n![](../diagrams/d1.excalidraw)\n```\n"
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -58,6 +57,18 @@ def diagrams(root: Path, *args: str, **kw: object) -> subprocess.Popen[str]:
     )
 
 
+def read_until(proc: subprocess.Popen[str], text: str) -> str:
+    """The output of ``proc`` up to the first line containing ``text`` (the rest stays to be
+    read); fails if the process ends without printing it."""
+    assert proc.stdout is not None
+    seen: list[str] = []
+    for line in proc.stdout:
+        seen.append(line)
+        if text in line:
+            return "".join(seen)
+    raise AssertionError(f"{text!r} never printed:\n{''.join(seen)}")
+
+
 def build_now(root: Path) -> subprocess.CompletedProcess[str]:
     """`diagrams build` run to its end."""
     return subprocess.run(
@@ -86,6 +97,7 @@ def assert_nothing_half_written(root: Path) -> None:
     assert note in (NOTE, NOTE.replace("../diagrams/d0.excalidraw", "../attachments/d0.svg", 1))
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_builds_killed_at_random_points_20_trials(tmp_path: Path) -> None:
     """SIGINT, SIGTERM and SIGKILL at random moments; afterwards every file is whole, and
@@ -130,13 +142,14 @@ def test_builds_killed_at_random_points_20_trials(tmp_path: Path) -> None:
         assert_nothing_half_written(root)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_signals_repeated_while_stopping_still_stop_cleanly(tmp_path: Path, sig: int) -> None:
     """Stopping a process group sends the signal again and again (a CI runner, a supervisor,
     an impatient Ctrl-C): the build still ends with its one line and exit code 130."""
     root = make_repo(tmp_path / "r")
     proc = diagrams(root, "build")
-    time.sleep(1.0)
+    read_until(proc, "building ")  # the build is planned and underway: signal it now
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline:
         os.killpg(proc.pid, sig)
@@ -176,16 +189,25 @@ def test_ctrl_c_while_the_command_line_imports_is_one_line() -> None:
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "error: interrupted\n")
 
 
+@pytest.mark.browser
 def test_two_builds_at_once(tmp_path: Path) -> None:
+    """Both builds start while the build lock is held, so they surely overlap: once both say
+    they wait, the lock is let go and one builds while the other waits for it."""
     root = make_repo(tmp_path / "r")
-    first = diagrams(root, "build")
-    time.sleep(0.3)
-    second = diagrams(root, "build")
-    out1, _ = first.communicate(timeout=180)
-    out2, _ = second.communicate(timeout=180)
+    waiting = "another diagrams build is running"
+    with exclusive(load_config(root), wait_seconds=0, on_wait=lambda: None):
+        first = diagrams(root, "build")
+        head1 = read_until(first, waiting)
+        second = diagrams(root, "build")
+        head2 = read_until(second, waiting)
+    out1 = head1 + first.communicate(timeout=180)[0]
+    out2 = head2 + second.communicate(timeout=180)[0]
     assert first.returncode == 0, out1
     assert second.returncode == 0, out2
-    assert "another diagrams build is running" in out1 + out2
+    assert sorted(re.findall(r"(\d+) built, (\d+) up to date", out1 + out2)) == [
+        ("0", "6"),
+        ("6", "0"),
+    ], out1 + out2
     assert check(load_config(root)).ok
     assert_nothing_half_written(root)
 
@@ -203,6 +225,7 @@ def watching(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
     proc.wait(timeout=30)
 
 
+@pytest.mark.browser
 def test_build_during_watch(watching: tuple[Path, subprocess.Popen[str]]) -> None:
     root, watch = watching
     for round_ in range(3):
@@ -230,6 +253,7 @@ def _umount(path: Path) -> None:
     subprocess.run(["umount", "-l", str(path)], capture_output=True)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("fault", ["full", "read-only"])
 def test_output_folder_full_or_read_only(tmp_path: Path, fault: str) -> None:
     root = make_repo(tmp_path / "r", count=4)

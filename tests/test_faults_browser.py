@@ -140,5 +140,4 @@ def test_a_render_that_never_answers_times_out_and_the_build_goes_on(tmp_path: P
     error = summary.failed[0].error or ""
     assert "timed out after 3 s" in error and "timeout" in error
     assert len(summary.rendered) == 2
-    assert summary.failed[0].seconds < 30
     outputs_whole(root)

@@ -476,8 +476,7 @@ def test_frame_image_bombs_are_refused_before_decoding(
     assert run.code == 1, run.output
     line = one_error(run, "diagrams/animations/a.anim.yaml", words, f"`frames/{name}`")
     assert "line 1" in line, line
-    assert run.seconds < 30, run  # (the hang guard is 60 s; the refusal takes well under 1 s)
-    assert run.tree_mib < 200, run
+    assert run.tree_mib < 200, run  # nothing decoded (the refusal's time: bench/frame_bombs.py)
 
 
 # --------------------------------------------------------------------------- the canvas

@@ -6,9 +6,9 @@ import base64
 import io
 import os
 import re
+import shlex
 import signal
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from diagram_assets.errors import RenderError
-from diagram_assets.render import Renderer, RenderOptions
+from diagram_assets.render import Renderer, RenderOptions, find_chromium
 from diagram_assets.render.naming import image_stems, safe_name
 from diagram_assets.render.options import RenderTuning
 from helpers import element, png_image, scene_of, text
@@ -354,10 +354,25 @@ def test_text_with_a_lone_surrogate_renders(renderer: Renderer) -> None:
     assert renderer.render(scene).whole.svg.startswith(b"<svg")
 
 
-def test_start_without_waiting_overlaps_the_caller() -> None:
-    with Renderer(pages=1) as r:
-        started = time.perf_counter()
-        r.start(wait=False)
-        assert time.perf_counter() - started < 0.3  # Chromium takes ~0.8 s to be ready
-        assert r.render(box_scene()).whole.png
-        assert r.stats.launches == 1
+def test_start_without_waiting_overlaps_the_caller(tmp_path: Path) -> None:
+    """start(wait=False) returns while Chromium is still starting: here Chromium is a script
+    that waits for the test's go-ahead on a FIFO (how long start-up takes: bench/render.py)."""
+    gate = tmp_path / "gate"
+    os.mkfifo(gate)
+    chromium = tmp_path / "chromium"
+    chromium.write_text(
+        f"#!/bin/sh\nread go < {shlex.quote(str(gate))}\n"
+        f'exec {shlex.quote(str(find_chromium()))} "$@"\n',
+        encoding="utf-8",
+    )
+    chromium.chmod(0o755)
+    go = os.open(gate, os.O_RDWR)  # holds the FIFO open: the script's read waits for a line
+    try:
+        with Renderer(pages=1, chromium=chromium) as r:
+            r.start(wait=False)
+            assert r.stats.launches == 0  # returned while the browser cannot be up yet
+            os.write(go, b"go\n")
+            assert r.render(box_scene()).whole.png
+            assert r.stats.launches == 1
+    finally:
+        os.close(go)

@@ -1,4 +1,5 @@
-"""`diagrams watch` as a subprocess on a temporary repository, and its live preview in Chromium."""
+"""`diagrams watch` as a subprocess on a temporary repository, its live preview in Chromium, and
+which changed files the watcher acts on (no browser)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from diagram_assets.config import load_config
-from diagram_assets.pipeline import check
+from diagram_assets.pipeline import Reporter, check
+from diagram_assets.pipeline.plan import is_temporary
+from diagram_assets.watch import Watcher
 from helpers import element, scene_of, text, write_scene
-
-pytestmark = pytest.mark.browser
 
 
 def drawing(label: str, colour: str = "#a5d8ff"):
@@ -99,6 +100,7 @@ def watch(repo: Path) -> Iterator[Watch]:
     w.stop()
 
 
+@pytest.mark.browser
 def test_watch_rebuilds_fails_recovers_and_removes(repo: Path, watch: Watch) -> None:
     watch.wait_line(r"^watching ")
     out = repo / "attachments"
@@ -122,11 +124,9 @@ def test_watch_rebuilds_fails_recovers_and_removes(repo: Path, watch: Watch) -> 
     )
     line = watch.wait_line(r"error: .*a\.excalidraw")
     assert "Traceback" not in line
-    time.sleep(0.5)
-    assert watch.proc.poll() is None
     assert png.read_bytes() == good
 
-    # fixed: builds normally again
+    # fixed: builds normally again (wait_line fails if the watcher exited after the error)
     write_scene(repo / "diagrams" / "a.excalidraw", drawing("fixed", "#b2f2bb"))
     watch.wait_line(r"^built diagrams/a\.excalidraw")
     wait_for(lambda: check(load_config(repo)).ok)
@@ -143,16 +143,94 @@ def test_watch_rebuilds_fails_recovers_and_removes(repo: Path, watch: Watch) -> 
     assert any(line == "stopped" for line in [*watch.seen, *list(watch.lines.queue)])
 
 
-def test_editor_temporaries_are_ignored(repo: Path, watch: Watch) -> None:
-    watch.wait_line(r"^watching ")
-    lock = (repo / "attachments" / "diagrams.lock").read_bytes()
-    for name in (".a.excalidraw.swp", "a.excalidraw~", ".#a.excalidraw", "a.excalidraw.tmp"):
-        (repo / "diagrams" / name).write_text("garbage", "utf-8")
-    time.sleep(1.0)
-    assert watch.lines.empty(), list(watch.lines.queue)
-    assert (repo / "attachments" / "diagrams.lock").read_bytes() == lock
+# Editor and download temporaries of a file named {}, and our own partial writes.
+TEMPORARY_FORMS = [
+    ".{}",  # hidden files: many editors' atomic-save temporaries
+    ".{}.kate-swp",  # kate
+    ".{}.swp",  # vim
+    ".{}.swo",
+    ".{}.swx",
+    "{}.swp",  # swap files named without the leading dot
+    "{}~",  # emacs and gedit backups
+    ".#{}",  # emacs lock
+    "#{}#",  # emacs auto-save
+    "~${}",  # office lock
+    "{}.tmp",
+    "{}.part",
+    "{}.crdownload",
+    "{}.bak",
+    "{}.orig",
+    ".diagrams-tmp-{}",  # our own atomic writes
+]
+TEMPORARIES = [form.format("a.excalidraw") for form in TEMPORARY_FORMS]
+REAL_NAMES = [
+    "a.excalidraw",
+    "a.excalidraw.md",
+    "a.excalidraw.svg",
+    "Transformer架构.figure.yaml",
+    "walk.anim.yaml",
+    "a~b.excalidraw",
+    "swp.excalidraw",
+    "tmp.excalidraw",
+    "a#b.excalidraw",
+    "~draft.excalidraw",  # only "~$" starts an office lock file
+]
 
 
+@pytest.mark.parametrize("name", TEMPORARIES)
+def test_editor_temporaries_are_temporary(name: str) -> None:
+    assert is_temporary(name)
+
+
+@pytest.mark.parametrize("name", REAL_NAMES)
+def test_source_names_are_not_temporary(name: str) -> None:
+    assert not is_temporary(name)
+
+
+@pytest.fixture
+def watcher(repo: Path) -> Iterator[Watcher]:
+    (repo / "pyproject.toml").write_text('[tool.diagrams]\nnotes = ["notes/*.md"]\n', "utf-8")
+    w = Watcher(repo, None, Reporter())
+    yield w
+    w.close()
+
+
+def test_the_watcher_ignores_temporaries_beside_a_source(repo: Path, watcher: Watcher) -> None:
+    folder = repo / "diagrams"
+    for name in REAL_NAMES:
+        assert watcher.relevant(folder / name), name  # a change in the sources matters …
+    assert watcher.relevant(repo / "notes" / "n.md")
+    for form in TEMPORARY_FORMS:  # … unless it is a temporary
+        assert not watcher.relevant(folder / form.format("a.excalidraw")), form
+        assert not watcher.relevant(repo / "notes" / form.format("n.md")), form
+
+
+@pytest.mark.parametrize(
+    ("path", "relevant"),
+    [
+        ("diagrams/a.excalidraw", True),
+        ("diagrams/deep/er/new.excalidraw.md", True),
+        ("pyproject.toml", True),
+        ("diagrams.toml", True),
+        ("notes/n.md", True),
+        ("notes/n.txt", False),  # not a note
+        ("notes/deeper/n.md", False),  # outside the notes glob
+        ("elsewhere/a.excalidraw", False),  # outside the sources
+        ("elsewhere/pyproject.toml", False),  # not this repository's config
+        ("attachments/a.png", False),  # outputs
+        ("attachments/diagrams.lock", False),
+        ("diagrams/node_modules/x.excalidraw", False),  # skipped folders
+        ("diagrams/.git/a.excalidraw", False),
+        ("diagrams/.obsidian/a.excalidraw", False),
+    ],
+)
+def test_which_changes_the_watcher_acts_on(
+    repo: Path, watcher: Watcher, path: str, relevant: bool
+) -> None:
+    assert watcher.relevant(repo / path) is relevant
+
+
+@pytest.mark.browser
 def test_preview_page_updates_itself_and_shows_errors(repo: Path) -> None:
     from playwright.sync_api import sync_playwright
 

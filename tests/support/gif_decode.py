@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import math
 import struct
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -165,12 +164,6 @@ def decode_gif(data: bytes) -> DecodedGif:
         pending_disposal = (disposal, (x0, y0, x1, y1), saved)
         gce = (0, 0, None)
     return result
-
-
-def iter_displayed(data: bytes) -> Iterator[tuple[np.ndarray, int]]:
-    """(displayed RGBA frame, duration in ms) pairs of a GIF."""
-    decoded = decode_gif(data)
-    yield from zip(decoded.frames, decoded.durations_ms, strict=True)
 
 
 def as_rgba(image: Image.Image, *, binary_alpha: bool = True) -> np.ndarray:
