@@ -108,7 +108,8 @@ def parse_spec_yaml(data: bytes | str, path: Path) -> Node:
         root = loader.get_single_node()
         if root is None:
             return Node(None, path, 1, 1)
-        return _Converter(loader, path).convert(root, 0)
+        last_line = len(_BREAK.findall(text)) + 1
+        return _Converter(loader, path, last_line).convert(root, 0)
     except yaml.reader.ReaderError as exc:
         position = exc.position
         if _LOADER is not yaml.SafeLoader:  # LibYAML counts UTF-8 bytes, not characters
@@ -185,9 +186,10 @@ def _line_column(text: str, position: int) -> tuple[int, int]:
 class _Converter:
     """PyYAML's composed nodes → Nodes, counting values (aliases included) as it goes."""
 
-    def __init__(self, loader: yaml.SafeLoader, path: Path) -> None:
+    def __init__(self, loader: yaml.SafeLoader, path: Path, last_line: int) -> None:
         self.loader = loader
         self.path = path
+        self.last_line = last_line  # LibYAML places an empty value at the end of `?` past the text
         self.count = 0
 
     def _error(self, node: yaml.Node, what: str, fix: str | None = None) -> SpecError:
@@ -206,6 +208,8 @@ class _Converter:
                 node, "the spec is nested too deeply", fix="flatten the lists and mappings"
             )
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        if line > self.last_line:
+            line, column = self.last_line, 1
         if isinstance(node, yaml.MappingNode) and node.tag == _YAML + "map":
             values, keys = self._mapping(node, depth)
             return Node(values, self.path, line, column, keys=keys)
