@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import pytest
 
 from diagram_assets.render.budget import PixelBudget
+
+T = TypeVar("T")
+
+
+def run_bounded(scenario: Coroutine[Any, Any, T]) -> T:
+    """Run a scenario; a scenario that hangs fails after 10 s instead."""
+    return asyncio.run(asyncio.wait_for(scenario, 10))
 
 
 async def _settle() -> None:
@@ -25,7 +34,7 @@ def test_a_zero_limit_means_no_limit_and_zero_pixels_never_wait() -> None:
         budget.release(0)
         assert budget.used == 100
 
-    asyncio.run(scenario())
+    run_bounded(scenario())
 
 
 def test_a_request_over_the_limit_runs_alone() -> None:
@@ -43,7 +52,7 @@ def test_a_request_over_the_limit_runs_alone() -> None:
         budget.release(100)
         assert await after == 1
 
-    asyncio.run(scenario())
+    run_bounded(scenario())
 
 
 def test_first_come_first_served_even_when_a_later_one_would_fit() -> None:
@@ -68,7 +77,7 @@ def test_first_come_first_served_even_when_a_later_one_would_fit() -> None:
         assert budget.used == 10
         return order
 
-    assert asyncio.run(scenario()) == ["big", "little"]
+    assert run_bounded(scenario()) == ["big", "little"]
 
 
 def test_a_waiter_cancelled_as_it_is_granted_gives_its_pixels_back() -> None:
@@ -83,4 +92,4 @@ def test_a_waiter_cancelled_as_it_is_granted_gives_its_pixels_back() -> None:
             await waiter
         return budget.used
 
-    assert asyncio.run(scenario()) == 0
+    assert run_bounded(scenario()) == 0

@@ -4,8 +4,8 @@ pages that fail to load, and requests outside the page's origin."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import pytest
 
@@ -14,6 +14,12 @@ from diagram_assets.render.pool import PagePool
 
 ORIGIN = "http://127.0.0.1:9"
 URL = f"{ORIGIN}/index.html"
+T = TypeVar("T")
+
+
+def run_bounded(scenario: Coroutine[Any, Any, T]) -> T:
+    """Run a scenario; a scenario that hangs fails after 10 s instead."""
+    return asyncio.run(asyncio.wait_for(scenario, 10))
 
 
 class FakeRequest:
@@ -101,7 +107,7 @@ def test_pages_are_opened_as_work_waits_up_to_the_size_and_reused() -> None:
         assert (await third) is first  # reused, not a third page
         assert second.page is not first.page and pool.count == 2
 
-    asyncio.run(scenario())
+    run_bounded(scenario())
 
 
 def test_a_page_that_does_not_load_is_an_error_and_counted_out_once() -> None:
@@ -116,7 +122,7 @@ def test_a_page_that_does_not_load_is_an_error_and_counted_out_once() -> None:
         assert pool.count == 0  # not below: the pool would open more pages than its size
         assert len(browser.opened) == 1 and browser.opened[0].closed
 
-    asyncio.run(scenario())
+    run_bounded(scenario())
 
 
 def test_one_page_failing_while_another_is_open_is_not_an_error() -> None:
@@ -126,14 +132,16 @@ def test_one_page_failing_while_another_is_open_is_not_an_error() -> None:
         good = await pool.acquire()
         browser.failing = True
         waiter = asyncio.ensure_future(pool.acquire())  # opens a second page, which fails
-        while pool.failures == 0:
+        for _ in range(1000):  # turns of the loop, until the second page has failed
+            if pool.failures:
+                break
             await asyncio.sleep(0)
         assert not waiter.done()  # a page is open: bad luck, keep waiting
         pool.release(good)
         assert (await waiter) is good
         assert pool.error == "net::ERR_CONNECTION_REFUSED"
 
-    asyncio.run(scenario())
+    run_bounded(scenario())
 
 
 def test_a_new_browser_retires_the_old_pages() -> None:
@@ -148,7 +156,7 @@ def test_a_new_browser_retires_the_old_pages() -> None:
         assert new is not old and old.page.closed
         assert new.generation == pool.generation and pool.count == 1
 
-    asyncio.run(scenario())
+    run_bounded(scenario())
 
 
 def test_work_waiting_when_the_browser_dies_gets_a_new_browser() -> None:
@@ -163,7 +171,7 @@ def test_work_waiting_when_the_browser_dies_gets_a_new_browser() -> None:
         assert browser.restarts == 1 and got is not busy
         assert got.generation == busy.generation + 1
 
-    asyncio.run(scenario())
+    run_bounded(scenario())
 
 
 def test_requests_outside_the_pages_origin_are_recorded() -> None:
@@ -184,4 +192,4 @@ def test_requests_outside_the_pages_origin_are_recorded() -> None:
         page.request("http://10.0.0.1/")
         assert pooled.take_stray() == ["http://10.0.0.1/"]
 
-    asyncio.run(scenario())
+    run_bounded(scenario())

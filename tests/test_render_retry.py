@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import pytest
 
 from diagram_assets.errors import RenderError
 from diagram_assets.render.retry import Crash, CrashRetry, is_crash
+
+T = TypeVar("T")
+
+
+def run_bounded(scenario: Coroutine[Any, Any, T]) -> T:
+    """Run a scenario; a scenario that hangs fails after 10 s instead."""
+    return asyncio.run(asyncio.wait_for(scenario, 10))
+
+
+async def until_retrying(policy: CrashRetry) -> None:
+    """Let the other tasks run until a retry waits to run alone (a bounded number of turns)."""
+    for _ in range(1000):
+        if policy.retrying:
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("no retry is waiting")
 
 
 def test_crash_messages_are_recognised() -> None:
@@ -30,7 +48,7 @@ def test_a_first_attempt_that_works_is_not_retried() -> None:
 
         return await policy.run(attempt)
 
-    assert asyncio.run(scenario()) == "images" and retries == []
+    assert run_bounded(scenario()) == "images" and retries == []
 
 
 def test_a_crash_is_retried_once_and_a_second_fails_the_render() -> None:
@@ -48,11 +66,11 @@ def test_a_crash_is_retried_once_and_a_second_fails_the_render() -> None:
 
         return await policy.run(attempt)
 
-    assert asyncio.run(scenario(1)) == "images"
+    assert run_bounded(scenario(1)) == "images"
     assert (len(calls), len(retries)) == (2, 1)
     calls.clear()
     with pytest.raises(RenderError) as caught:
-        asyncio.run(scenario(5))
+        run_bounded(scenario(5))
     assert len(calls) == 2  # never a third attempt
     assert str(caught.value) == (
         "Chromium crashed twice while rendering this drawing (Target crashed) — "
@@ -71,7 +89,7 @@ def test_other_errors_are_not_retried() -> None:
         await CrashRetry().run(attempt)
 
     with pytest.raises(RenderError, match="boom"):
-        asyncio.run(scenario())
+        run_bounded(scenario())
     assert calls == [1]
 
 
@@ -104,8 +122,7 @@ def test_a_retry_waits_for_the_others_and_holds_new_ones_back() -> None:
         first = asyncio.ensure_future(policy.run(innocent))
         second = asyncio.ensure_future(policy.run(victim))
         await crashed.wait()
-        while not policy.retrying:
-            await asyncio.sleep(0)
+        await until_retrying(policy)
         late = asyncio.ensure_future(policy.run(latecomer))  # submitted while the retry waits
         for _ in range(10):
             await asyncio.sleep(0)
@@ -114,7 +131,7 @@ def test_a_retry_waits_for_the_others_and_holds_new_ones_back() -> None:
         assert await asyncio.gather(first, second, late) == ["innocent", "victim", "latecomer"]
         return log
 
-    assert asyncio.run(scenario()) == ["+innocent", "-innocent", "retry", "latecomer"]
+    assert run_bounded(scenario()) == ["+innocent", "-innocent", "retry", "latecomer"]
 
 
 def test_a_retry_cancelled_while_waiting_does_not_hold_the_others_back() -> None:
@@ -131,8 +148,7 @@ def test_a_retry_cancelled_while_waiting_does_not_hold_the_others_back() -> None
 
         running = asyncio.ensure_future(policy.run(slow))
         doomed = asyncio.ensure_future(policy.run(crashes))
-        while not policy.retrying:
-            await asyncio.sleep(0)
+        await until_retrying(policy)
         doomed.cancel()  # e.g. the renderer is closed
         with pytest.raises(asyncio.CancelledError):
             await doomed
@@ -144,4 +160,4 @@ def test_a_retry_cancelled_while_waiting_does_not_hold_the_others_back() -> None
         may_end.set()
         return await running
 
-    assert asyncio.run(scenario()) == "slow"
+    assert run_bounded(scenario()) == "slow"
