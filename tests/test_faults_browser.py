@@ -15,6 +15,7 @@ from PIL import Image
 from diagram_assets.config import load_config
 from diagram_assets.pipeline import JobOutcome, Reporter, build, check
 from diagram_assets.render import Renderer, RenderOptions
+from diagram_assets.render.pool import PooledPage
 from helpers import element, scene_of, text, write_scene
 
 pytestmark = pytest.mark.browser
@@ -59,18 +60,18 @@ class Injecting(Renderer):
         finally:
             _INJECT.reset(token)
 
-    async def _acquire(self) -> Any:
-        page = await super()._acquire()
+    async def _acquire(self) -> PooledPage:
+        pooled = await super()._acquire()
         if _INJECT.get():
             self.injected += 1
             if self.fault == "kill":
                 os.kill(self.browser_pid(), signal.SIGKILL)
             else:
-                await page.evaluate(
+                await pooled.page.evaluate(
                     "() => { const never = () => new Promise(() => {});"
                     " window.diagrams.renderJob = never; window.diagrams.render = never; }"
                 )
-        return page
+        return pooled
 
 
 def outputs_whole(root: Path) -> None:

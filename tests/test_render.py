@@ -18,7 +18,7 @@ from PIL import Image
 from diagram_assets.errors import RenderError
 from diagram_assets.render import Renderer, RenderOptions, find_chromium
 from diagram_assets.render.naming import image_stems, safe_name
-from diagram_assets.render.options import RenderTuning
+from diagram_assets.render.tuning import RenderTuning
 from helpers import element, png_image, scene_of, text
 
 pytestmark = pytest.mark.browser

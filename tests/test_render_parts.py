@@ -1,5 +1,5 @@
-"""Renderer parts that need no browser: the page server's one-time job URLs, the tuning switch,
-the pixel budget and its estimate, and reading what the page sends back."""
+"""Renderer parts that need no browser: the page server's one-time job URLs, the pixel budget
+and its estimate, and reading what the page sends back."""
 
 from __future__ import annotations
 
@@ -16,9 +16,8 @@ from hypothesis import strategies as st
 from diagram_assets.errors import RenderError
 from diagram_assets.render import RenderOptions, load_manifest
 from diagram_assets.render.budget import PixelBudget, estimate_png_pixels
-from diagram_assets.render.options import RenderTuning
-from diagram_assets.render.renderer import _payload_bytes, _result_from_page, scene_payload
 from diagram_assets.render.server import DEFAULT_CSP, PageServer
+from diagram_assets.render.transfer import payload_bytes, result_from_page, scene_payload
 from helpers import element, scene_of, text
 
 
@@ -93,23 +92,6 @@ def test_responses_are_not_held_back_by_nagle(server: PageServer, monkeypatch) -
     for _ in range(2):
         assert request(server, "GET", "/config.js")[0] == 200
     assert server_side == [1, 1]
-
-
-# ----------------------------------------------------------------------------- tuning
-def test_tuning_from_environment_text() -> None:
-    assert RenderTuning.from_env("") == RenderTuning()
-    tuning = RenderTuning.from_env("driver=playwright, font_subset=plain,transfer=protocol")
-    assert (tuning.driver, tuning.font_subset, tuning.transfer) == (
-        "playwright",
-        "plain",
-        "protocol",
-    )
-    assert RenderTuning.from_env("pixel_budget=0").pixel_budget == 0
-    assert RenderTuning.from_env("driver=firefox") == RenderTuning()  # invalid: defaults
-    assert RenderTuning.from_env("pixel_budget=lots") == RenderTuning()
-    assert RenderTuning.from_env("colour=blue,,=x") == RenderTuning()
-    with pytest.raises(ValueError):
-        RenderTuning(font_subset="sometimes")
 
 
 # ----------------------------------------------------------------------------- pixel budget
@@ -201,26 +183,26 @@ def test_result_parts_come_from_the_posted_body() -> None:
         "missingImages": ["x"],
         "timings": {"total": 12.5},
     }
-    result = _result_from_page(raw, svg + png)
+    result = result_from_page(raw, svg + png)
     assert result.whole.svg == svg and result.whole.png == png
     assert result.whole.png_size == (4, 2)
     assert result.missing_images == ["x"] and result.timings == {"total": 12.5}
     with pytest.raises(RenderError, match="did not arrive"):
-        _result_from_page(raw, svg)  # the body is short
+        result_from_page(raw, svg)  # the body is short
     with pytest.raises(RenderError, match="did not arrive"):
-        _result_from_page(raw, None)
+        result_from_page(raw, None)
 
 
 def test_inline_svg_with_a_lone_surrogate_is_repaired() -> None:
     raw = {
         "images": [{"frame": None, "svg": '<svg xmlns="http://www.w3.org/2000/svg">\ud800</svg>'}]
     }
-    assert "\ufffd".encode() in _result_from_page(raw).whole.svg
+    assert "\ufffd".encode() in result_from_page(raw).whole.svg
 
 
 def test_payload_with_lone_surrogates_is_valid_utf8_json() -> None:
     payload = scene_payload(scene_of(text("t", 0, 0, "a\ud800b")))
-    data = _payload_bytes(payload)
+    data = payload_bytes(payload)
     assert json.loads(data.decode("utf-8"))["elements"][0]["text"] == "a\ud800b"
     plain = scene_payload(scene_of(text("t", 0, 0, "注意")))
-    assert _payload_bytes(plain) == plain.encode("utf-8")
+    assert payload_bytes(plain) == plain.encode("utf-8")

@@ -30,9 +30,3 @@ def image_stems(stem: str, images: list[RenderedImage]) -> list[str]:
         seen.add(unique.casefold())
         stems.append(unique)
     return stems
-
-
-def frame_stems(stem: str, frame_names: list[tuple[str, str | None]]) -> list[str]:
-    """Stems for frames given as (id, name) pairs — the same names :func:`image_stems` gives."""
-    images = [RenderedImage(frame_id=i, frame_name=n) for i, n in frame_names]
-    return image_stems(stem, images)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -58,64 +57,6 @@ class RenderOptions:
 
     def digest_fields(self) -> dict[str, Any]:
         return asdict(self)
-
-
-SUBSET_MODES = ("cached", "plain", "off")
-TRANSFERS = ("http", "protocol")
-DRIVERS = ("pipe", "playwright")
-TUNING_ENV = "DIAGRAMS_RENDER_TUNING"
-
-
-@dataclass(frozen=True)
-class RenderTuning:
-    """How the renderer does its work, for benchmarks that compare the ways in one run.
-
-    The defaults are the fast ways. ``font_subset``: "cached" (subset fonts, reusing decoded font
-    shards and identical subsets), "plain" (Excalidraw's own subsetting: same bytes, slower) or
-    "off" (embed whole font shards: other bytes; the renderer's identity says so).
-    ``transfer``: scenes and images through the page server ("http") or inline through the
-    DevTools protocol ("protocol", PNGs as base64). ``driver``: speak the DevTools protocol to
-    Chromium over its pipe ("pipe") or through Playwright's Node.js driver ("playwright").
-    ``pixel_budget``: PNG canvas pixels drawn at once on all pages (0: no limit).
-    ``nodelay``: the page server sends small responses at once (False: Nagle's algorithm, which
-    held each response back ~40 ms; only for before/after comparisons).
-    """
-
-    font_subset: str = "cached"
-    transfer: str = "http"
-    driver: str = "pipe"
-    pixel_budget: int = 128_000_000  # x 4 bytes: 512 MiB of canvas
-    nodelay: bool = True
-
-    def __post_init__(self) -> None:
-        if self.font_subset not in SUBSET_MODES:
-            raise ValueError(f"font_subset must be one of {SUBSET_MODES}, got {self.font_subset}")
-        if self.transfer not in TRANSFERS:
-            raise ValueError(f"transfer must be one of {TRANSFERS}, got {self.transfer}")
-        if self.driver not in DRIVERS:
-            raise ValueError(f"driver must be one of {DRIVERS}, got {self.driver}")
-        if self.pixel_budget < 0:
-            raise ValueError(f"pixel_budget must be 0 or more, got {self.pixel_budget}")
-
-    @classmethod
-    def from_env(cls, value: str | None = None) -> RenderTuning:
-        """From $DIAGRAMS_RENDER_TUNING, e.g. "driver=playwright,font_subset=plain" (benchmarks
-        switch whole builds with it); unknown or malformed settings are ignored."""
-        text = os.environ.get(TUNING_ENV, "") if value is None else value
-        fields: dict[str, Any] = {}
-        for item in text.split(","):
-            key, _, val = item.partition("=")
-            key, val = key.strip(), val.strip()
-            if key in ("font_subset", "transfer", "driver", "pixel_budget", "nodelay") and val:
-                fields[key] = val
-        try:
-            if "pixel_budget" in fields:
-                fields["pixel_budget"] = int(fields["pixel_budget"])
-            if "nodelay" in fields:
-                fields["nodelay"] = {"true": True, "false": False}[fields["nodelay"].lower()]
-            return cls(**fields)
-        except (ValueError, KeyError):
-            return cls()
 
 
 @dataclass
