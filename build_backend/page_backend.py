@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "js"
 PAGE = ROOT / "src" / "diagram_assets" / "render" / "page"
 PAGE_IN_ARCHIVE = "diagram_assets/render/page/"
+NODE_MAJOR = 18  # esbuild's minimum
 
 
 class PageBuildError(RuntimeError):
@@ -89,9 +90,16 @@ def ensure_page() -> None:
     node, npm = shutil.which("node"), shutil.which("npm")
     if not node or not npm:
         raise PageBuildError(
-            f"{problem}; building it needs Node.js (18 or newer) and npm, which were not found "
-            "on PATH. Install them (Debian/Ubuntu: `sudo apt-get install nodejs npm`) and build "
-            "again: diagram-assets is not packaged without its render page."
+            f"{problem}; building it needs Node.js ({NODE_MAJOR} or newer) and npm, which were "
+            "not found on PATH. Install them (Debian/Ubuntu: `sudo apt-get install nodejs npm`) "
+            "and build again: diagram-assets is not packaged without its render page."
+        )
+    version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
+    major = version.lstrip("v").split(".")[0]
+    if not major.isdigit() or int(major) < NODE_MAJOR:
+        raise PageBuildError(
+            f"{problem}; building it needs Node.js {NODE_MAJOR} or newer, found {node} "
+            f"{version or '(no version)'}: install a newer Node.js and build again"
         )
     installed = JS / "node_modules" / ".package-lock.json"
     inputs = [JS / "package.json", JS / "package-lock.json"]
@@ -123,12 +131,20 @@ def _check_archive(names: list[str], prefix: str, archive: Path) -> None:
         )
 
 
+def _ensure_page_or_exit() -> None:
+    """ensure_page(), ending the build with its one-paragraph message instead of a traceback."""
+    try:
+        ensure_page()
+    except PageBuildError as exc:
+        raise SystemExit(f"error: diagram-assets: {exc}") from None
+
+
 def build_wheel(
     wheel_directory: str,
     config_settings: dict | None = None,
     metadata_directory: str | None = None,
 ) -> str:
-    ensure_page()
+    _ensure_page_or_exit()
     name = build_meta.build_wheel(wheel_directory, config_settings, metadata_directory)
     path = Path(wheel_directory) / name
     with zipfile.ZipFile(path) as wheel:
@@ -137,7 +153,7 @@ def build_wheel(
 
 
 def build_sdist(sdist_directory: str, config_settings: dict | None = None) -> str:
-    ensure_page()
+    _ensure_page_or_exit()
     name = build_meta.build_sdist(sdist_directory, config_settings)
     path = Path(sdist_directory) / name
     with tarfile.open(path) as sdist:
