@@ -111,8 +111,6 @@ def ensure_page() -> None:
     problem = page_problem()
     if problem is not None:
         raise PageBuildError(f"after `node build.mjs`: {problem}")
-    # setuptools copies package files into build/lib and packs all of it: drop an older page
-    shutil.rmtree(ROOT / "build" / "lib" / PAGE_IN_ARCHIVE, ignore_errors=True)
 
 
 def _expected_files() -> list[str]:
@@ -145,6 +143,8 @@ def build_wheel(
     metadata_directory: str | None = None,
 ) -> str:
     _ensure_page_or_exit()
+    # setuptools copies package files into build/lib and packs all of it: drop an older page
+    shutil.rmtree(ROOT / "build" / "lib" / PAGE_IN_ARCHIVE, ignore_errors=True)
     name = build_meta.build_wheel(wheel_directory, config_settings, metadata_directory)
     path = Path(wheel_directory) / name
     with zipfile.ZipFile(path) as wheel:
