@@ -1,12 +1,13 @@
 # `make build`: set up everything that is missing, then build this repository's diagrams.
 # `make test`: set up, then lint and run the test suite and `diagrams check` on this repo.
+# `make check-install`: build the wheel in a clean clone and try it as a user would.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PAGE   := src/diagram_assets/render/page/manifest.json
 STAMP  := $(VENV)/.installed
 
-.PHONY: build setup system python page bytecode test test-fast lint check watch bench clean
+.PHONY: build setup system python page bytecode test test-fast lint check check-install watch bench clean
 
 build: setup
 	$(BIN)/diagrams build
@@ -35,8 +36,8 @@ $(PAGE): js/node_modules/.package-lock.json js/build.mjs $(wildcard js/src/*)
 	cd js && node build.mjs
 
 lint: python
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench build_backend
+	$(BIN)/ruff format --check src tests bench build_backend
 
 test: setup lint
 	$(BIN)/pytest
@@ -47,6 +48,10 @@ test-fast: python
 
 check: python
 	$(BIN)/diagrams check
+
+# The wheel from a clean clone, installed in a fresh venv, run on a temporary repository (CI runs it).
+check-install: system
+	scripts/check-install
 
 watch: setup
 	$(BIN)/diagrams watch

@@ -11,7 +11,9 @@ from importlib.metadata import version as package_version
 
 from . import __version__
 from .errors import DiagramsError
+from .installation import page_fix
 from .render import Renderer, RenderOptions, chromium_version, find_chromium, load_manifest
+from .render.assets import check_page_current
 from .scene.model import Scene
 
 
@@ -113,12 +115,10 @@ def run_checks() -> list[Check]:
                     "render page",
                     False,
                     f"{len(missing)} of its files are missing (e.g. {sorted(missing)[0]})",
-                    "rebuild it with `make page`",
+                    page_fix("rebuild it with `make page`"),
                 )
             )
         else:
-            from .render.assets import check_page_current
-
             check_page_current(manifest)
             checks.append(
                 Check(
@@ -171,7 +171,7 @@ def _render_check() -> Check:
             "test render",
             False,
             f"fonts were not embedded in the SVG ({embedded} @font-face rules)",
-            "rebuild the render page with `make page`",
+            page_fix("rebuild the render page with `make page`"),
         )
     return Check(
         "test render",

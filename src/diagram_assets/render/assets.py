@@ -9,11 +9,12 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import EnvironmentProblem
+from ..installation import page_fix
 
 PAGE_DIR = Path(__file__).parent / "page"
 SOURCE_FILE = Path(__file__).parent / "page-source.json"
 JS_DIR = Path(__file__).resolve().parents[3] / "js"  # in a source checkout
-BUILD_HINT = "build it with `make page` (or `cd js && npm ci && node build.mjs`)"
+BUILD_HINT = page_fix("build it with `make page` (or `cd js && npm ci && node build.mjs`)")
 
 
 @dataclass(frozen=True)
