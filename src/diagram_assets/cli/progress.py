@@ -41,6 +41,9 @@ class PlainReporter(Reporter):
         if not self.quiet:
             click.echo(f"removed {path} (its source is gone)")
 
+    def note_rewritten(self, note: str, links: int) -> None:
+        click.echo(f"rewrote {links} link(s) in {note}")
+
     def warning(self, message: str) -> None:
         click.secho(f"warning: {message}", fg="yellow", err=True)
 

@@ -38,10 +38,9 @@ def watch_command(
     rebuilds only the jobs it made stale (the same digests and lock file as `build`).
     """
     from ..watch import PreviewServer, Watcher
-    from .links_hook import rewrite_after_build
 
     reporter = PlainReporter()
-    watcher = Watcher(directory, config_file, reporter, rewrite_notes=rewrite_after_build(reporter))
+    watcher = Watcher(directory, config_file, reporter)
     server: PreviewServer | None = None
     if serve:
         try:

@@ -1,23 +1,26 @@
-"""Kinds of sources the pipeline builds: drawings, figure specs, animation specs.
+"""What every kind of source shares: its plan, its result, the context it runs in (the config
+and one lazily started renderer), the protocol a kind follows, and how rendered images are named.
 
 A kind says which files it claims, what a source will write and read (its plan, cheap: no
-rendering), and how to build it. Figures and animations register here when their packages are
-present; the pipeline itself knows nothing about what a kind does.
+rendering), and how to build it. The pipeline itself knows nothing about what a kind does.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from ..config import Config, Options
+from ...config import Config, Options
 
 if TYPE_CHECKING:
-    from ..render import Renderer, RenderOptions
-    from ..scene.model import Scene
+    from ...render import Renderer, RenderOptions
+    from ...scene.model import Scene
+
+RendererFactory = Callable[[], "Renderer"]
 
 
 @dataclass
@@ -37,43 +40,77 @@ class KindPlan:
 @dataclass
 class KindResult:
     """What building a source made: file name (relative to the output folder) → bytes; files
-    found while building (images a drawing embeds) and warnings for the user."""
+    found while building (images a drawing embeds) and warnings for the user.
+
+    ``detail`` is the kind's own result (a RenderResult, an AnimationResult) for callers that
+    say more about it than which files it made (the one-off commands print frames, timings).
+    """
 
     files: dict[str, bytes]
     inputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     frames: dict[str, dict[str, str]] = field(default_factory=dict)  # frame name → format → file
+    detail: object = None
+
+
+class _RendererSlot:
+    """One renderer, made on first use by ``factory`` and shared by every context that holds
+    the slot."""
+
+    def __init__(self, factory: RendererFactory) -> None:
+        self.factory = factory
+        self.renderer: Renderer | None = None
+        self.lock = threading.Lock()
 
 
 class RunContext:
-    """What a kind may use while building: the config and a shared, lazily started renderer."""
+    """What a kind may use while building: the config and a shared, lazily started renderer.
 
-    def __init__(self, config: Config, renderer_factory: Callable[[], Renderer] | None = None):
+    The renderer is the one way every command makes one: ``renderer_factory`` when given (tests,
+    benchmarks), else a Renderer with the config's ``chromium`` and ``timeout`` and ``pages``
+    pages (default: the config's ``jobs``).
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        renderer_factory: RendererFactory | None = None,
+        *,
+        pages: int | None = None,
+    ) -> None:
         self.config = config
-        self._factory = renderer_factory or self._default_factory
-        self._renderer: Renderer | None = None
-        self._lock = threading.Lock()
+        self.pages = pages
+        self._slot = _RendererSlot(renderer_factory or self._default_factory)
 
     def _default_factory(self) -> Renderer:
-        from ..render import Renderer
+        from ...render import Renderer  # lazy: `check` and a no-op build never load the renderer
 
+        config = self.config
         return Renderer(
-            chromium=self.config.chromium, pages=self.config.jobs, timeout=self.config.timeout
+            chromium=config.chromium, pages=self.pages or config.jobs, timeout=config.timeout
         )
 
+    def for_config(self, config: Config) -> RunContext:
+        """The same renderer, another config (one-off sources each have their repository)."""
+        child = copy.copy(self)
+        child.config = config
+        return child
+
     def renderer(self) -> Renderer:
-        with self._lock:
-            if self._renderer is None:
-                self._renderer = self._factory()
-            return self._renderer
+        slot = self._slot
+        with slot.lock:
+            if slot.renderer is None:
+                slot.renderer = slot.factory()
+            return slot.renderer
 
     @property
     def started_renderer(self) -> bool:
-        return self._renderer is not None
+        return self._slot.renderer is not None
 
     def close(self) -> None:
-        with self._lock:
-            renderer, self._renderer = self._renderer, None
+        slot = self._slot
+        with slot.lock:
+            renderer, slot.renderer = slot.renderer, None
         if renderer is not None:
             renderer.close()
 
@@ -91,7 +128,7 @@ class SourceKind(Protocol):
 
 
 def render_options(options: Options, *, refresh_text: bool = False) -> RenderOptions:
-    from ..render import RenderOptions
+    from ...render import RenderOptions  # lazy: planning never loads the renderer
 
     return RenderOptions(
         formats=options.formats,
@@ -111,10 +148,12 @@ def render_files(
 ) -> KindResult:
     """Render a scene and name its images ``<prefix><stem>.svg``, ``<prefix><stem>.<frame>.png``…
     Warns about image elements drawn as placeholders (no image data) unless the scene did."""
-    from ..render.naming import image_stems
+    from ...render.naming import image_stems  # lazy: planning never loads the renderer
 
     result = scene_renderer.render(scene, options)
-    out = KindResult(files={}, inputs=list(scene.reads), warnings=list(scene.warnings))
+    out = KindResult(
+        files={}, inputs=list(scene.reads), warnings=list(scene.warnings), detail=result
+    )
     for image, image_stem in zip(result.images, image_stems(stem, result.images), strict=True):
         names: dict[str, str] = {}
         for fmt, data in (("svg", image.svg), ("png", image.png)):
@@ -132,52 +171,7 @@ def render_files(
     return out
 
 
-class DrawingKind:
-    """Excalidraw drawings in every format the scene loader reads."""
-
-    name = "drawing"
-
-    def version(self) -> str:
-        return "drawing-2"
-
-    def claims(self, path: Path) -> bool:
-        from ..scene import is_drawing_name
-
-        return is_drawing_name(path)
-
-    def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
-        from ..scene import drawing_stem
-
-        stem = drawing_stem(path)
-        return KindPlan(outputs={fmt: f"{prefix}{stem}.{fmt}" for fmt in options.formats})
-
-    def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult:
-        from ..scene import SceneLimits, drawing_stem, load_scene
-
-        max_bytes = int(ctx.config.max_source_mb * 2**20)
-        limits = SceneLimits(
-            max_bytes=max_bytes,
-            max_elements=ctx.config.max_elements,
-            max_decompressed=max(64 * 2**20, 2 * max_bytes),
-            max_json_values=max(2_000_000, 40 * ctx.config.max_elements),
-        )
-        scene = load_scene(path, root=ctx.config.root, limits=limits)
-        prefix = output_prefix_of(plan)
-        return render_files(
-            drawing_stem(path), prefix, ctx.renderer(), scene, render_options(options)
-        )
-
-
 def output_prefix_of(plan: KindPlan) -> str:
     """The folder part of the planned outputs (``sub/dir/`` in the mirror layout, else empty)."""
     first = next(iter(plan.outputs.values()), "")
     return first.rsplit("/", 1)[0] + "/" if "/" in first else ""
-
-
-def all_kinds() -> list[SourceKind]:
-    """Every kind the pipeline builds, in the order they are asked to claim a file
-    (animation and figure specs before drawings)."""
-    from .animation_kind import AnimationKind
-    from .figure_kind import FigureKind
-
-    return [AnimationKind(), FigureKind(), DrawingKind()]
