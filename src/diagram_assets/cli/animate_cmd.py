@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from ..animation import AnimationResult
-from ..config import Options
 from ..errors import DiagramsError
+from ..options import Options
 from ..pipeline.kinds import AnimationKind
 from ..pipeline.oneshot import SourceRun, run_sources
 from .base import (

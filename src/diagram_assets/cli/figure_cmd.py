@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from ..config import Options
 from ..pipeline.kinds import FigureKind
 from ..pipeline.oneshot import SourceRun, run_sources
-from ..render import RenderResult
+from ..render.options import RenderResult
 from .base import (
     chromium_option,
-    formats_option,
+    flag_options,
+    image_formats_option,
     main,
     output_option,
     reports_errors,
@@ -31,7 +31,7 @@ from .batch import Batch
     is_flag=True,
     help="Also write <name>.excalidraw, to open and adjust the figure in Excalidraw.",
 )
-@formats_option(["svg", "png"], "Output format; repeat for both (default: svg and png).")
+@image_formats_option
 @scale_option
 @click.option(
     "--embed-scene", is_flag=True, help="Embed the scene (the image opens in Excalidraw)."
@@ -52,11 +52,8 @@ def figure_command(
     Each SPEC writes <name>.svg and <name>.png, where <name> is the spec's `name:` or its file
     name. One bad spec prints one error line and the others still build (exit 1 if any failed).
     """
-    options = Options(
-        formats=tuple(dict.fromkeys(formats)) or ("svg", "png"),
-        scale=scale,
-        embed_scene=embed_scene,
-        excalidraw=write_scene,
+    options = flag_options(
+        formats=formats, scale=scale, embed_scene=embed_scene, excalidraw=write_scene
     )
     batch = Batch(len(specs), "built")
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from ..config import Options
 from ..pipeline.kinds import DrawingKind
 from ..pipeline.oneshot import SourceRun, run_sources
-from ..render import RenderResult
+from ..render.options import DEFAULT_PADDING, MAX_SIZE, PADDING, RenderResult
 from .base import (
     chromium_option,
-    formats_option,
+    flag_options,
+    image_formats_option,
     main,
     output_option,
     reports_errors,
@@ -25,12 +25,12 @@ from .batch import Batch
 @main.command("render")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @output_option("images")
-@formats_option(["svg", "png"], "Output format; repeat for both (default: svg and png).")
+@image_formats_option
 @scale_option
 @click.option(
     "--padding",
-    type=click.IntRange(0, 10_000),
-    default=10,
+    type=click.IntRange(PADDING.low, PADDING.high),
+    default=DEFAULT_PADDING,
     show_default=True,
     help="Space around the drawing, in drawing units.",
 )
@@ -42,7 +42,7 @@ from .batch import Batch
 @click.option("--frames", is_flag=True, help="Also one image per frame: <stem>.<frame>.svg|png.")
 @click.option(
     "--max-size",
-    type=click.IntRange(1),
+    type=click.IntRange(MAX_SIZE.low, MAX_SIZE.high),
     default=None,
     help="Clamp the PNG's longest side to this many pixels.",
 )
@@ -83,8 +83,8 @@ def render_command(
     embedded scene. Each writes <stem>.svg and <stem>.png; one bad file prints one error line and
     the others still render (exit 1 if any failed).
     """
-    options = Options(
-        formats=tuple(dict.fromkeys(formats)) or ("svg", "png"),
+    options = flag_options(
+        formats=formats,
         scale=scale,
         padding=padding,
         transparent=transparent,

@@ -15,9 +15,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import Config, Options, find_config
+from ..config import Config, find_config
 from ..errors import DiagramsError, RenderError
 from ..fsutil import atomic_write
+from ..options import Options
 from .kinds import KindPlan, KindResult, RendererFactory, RunContext, SourceKind
 
 

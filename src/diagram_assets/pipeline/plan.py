@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NoReturn
 
-from ..config import Config, Options
+from ..config import Config
 from ..errors import ConfigError, DiagramsError
 from ..fsutil import TEMP_PREFIX
+from ..options import Options
 from .digest import MISSING, FileHasher, hash_cache_file, job_digest, rel
 from .kinds import KindPlan, SourceKind, all_kinds
 from .lockfile import LockEntry, LockFile
@@ -262,10 +263,7 @@ def compute_digest(
         kind=job.kind.name,
         kind_version=f"{job.kind.version()} {job.plan.salt}".strip(),
         renderer=renderer if job.plan.uses_renderer else None,
-        options={
-            **{k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(job.options).items()},
-            "outputs": sorted(job.outputs.values()),
-        },
+        options={**job.options.digest_fields(), "outputs": sorted(job.outputs.values())},
         inputs=inputs,
     )
 

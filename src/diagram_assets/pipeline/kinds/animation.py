@@ -10,7 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...config import Config, Options
+from ...config import Config
+from ...options import Options
 from .base import KindPlan, KindResult, RunContext, output_prefix_of
 
 if TYPE_CHECKING:

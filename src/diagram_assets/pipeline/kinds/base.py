@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from ...config import Config, Options
+from ...config import Config
+from ...options import Options
 
 if TYPE_CHECKING:
     from ...render import Renderer, RenderOptions
@@ -125,22 +126,6 @@ class SourceKind(Protocol):
     def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan: ...
 
     def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult: ...
-
-
-def render_options(options: Options, *, refresh_text: bool = False) -> RenderOptions:
-    from ...render import RenderOptions  # lazy: planning never loads the renderer
-
-    return RenderOptions(
-        formats=options.formats,
-        scale=options.scale,
-        padding=options.padding,
-        background=not options.transparent,
-        dark=options.dark,
-        embed_scene=options.embed_scene,
-        frames=options.frames,
-        max_size=options.max_size,
-        refresh_text=refresh_text,
-    )
 
 
 def render_files(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...config import Config, Options
+from ...config import Config
+from ...options import Options
 from ...scene.context import SceneLimits
 from ...scene.names import drawing_stem, is_drawing_name
-from .base import KindPlan, KindResult, RunContext, output_prefix_of, render_files, render_options
+from .base import KindPlan, KindResult, RunContext, output_prefix_of, render_files
 
 
 def scene_limits(config: Config) -> SceneLimits:
@@ -43,5 +44,5 @@ class DrawingKind:
         scene = load_scene(path, root=ctx.config.root, limits=scene_limits(ctx.config))
         prefix = output_prefix_of(plan)
         return render_files(
-            drawing_stem(path), prefix, ctx.renderer(), scene, render_options(options)
+            drawing_stem(path), prefix, ctx.renderer(), scene, options.render_options()
         )

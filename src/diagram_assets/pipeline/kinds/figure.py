@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...config import Config, Options
-from .base import KindPlan, KindResult, RunContext, output_prefix_of, render_files, render_options
+from ...config import Config
+from ...options import Options
+from .base import KindPlan, KindResult, RunContext, output_prefix_of, render_files
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class FigureKind:
         spec = load_figure_spec(path, root=ctx.config.root if self.bounded else None)
         scene = build_figure(spec)
         prefix = output_prefix_of(plan)
-        result = render_files(spec.name, prefix, ctx.renderer(), scene, render_options(options))
+        result = render_files(spec.name, prefix, ctx.renderer(), scene, options.render_options())
         if options.excalidraw:
             result.files[f"{prefix}{spec.name}.excalidraw"] = scene.dumps().encode("utf-8")
         return result
