@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -65,8 +66,7 @@ def animate_command(
             batch.fail_source(run.path, run.error)
             return
         written = ", ".join(f"{path} ({_size(size)})" for path, size in run.files.items())
-        result = run.detail
-        assert isinstance(result, AnimationResult)
+        result = cast(AnimationResult, run.detail)  # what AnimationKind's runs carry
         detail = f"{result.frames} frames"
         if result.gif_frames is not None:
             quality = f"PSNR ≥ {result.min_psnr:.1f} dB" if not result.lossless else "lossless"
