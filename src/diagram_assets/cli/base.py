@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from .. import __version__
+from ..config import Config, load_config
 from ..errors import DiagramsError
 from ..interrupts import ignore_further_interrupts
 from ..options import Options
 from ..render.options import DEFAULT_SCALE, FORMATS, SCALE
-
-if TYPE_CHECKING:
-    from ..config import Config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,8 +87,6 @@ def reports_errors(func: F) -> F:
         except click.ClickException:
             raise
         except Exception as exc:  # a bug: still one line, unless debugging
-            import os
-
             if os.environ.get("DIAGRAMS_DEBUG"):
                 raise
             error_line(
@@ -121,8 +118,6 @@ def config_options(func: F) -> F:
 
 
 def load_config_from(config_file: Path | None, directory: Path | None) -> Config:
-    from ..config import load_config
-
     return load_config(directory, config_file=config_file)
 
 

@@ -56,6 +56,7 @@ class BarReporter(PlainReporter):
 
     def __init__(self) -> None:
         super().__init__()
+        # lazy: rich only for a bar on a terminal (`check`, in the same module, never draws one)
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -111,7 +112,7 @@ class BarReporter(PlainReporter):
 
 
 def _escape(text: str) -> str:
-    from rich.markup import escape
+    from rich.markup import escape  # lazy: see BarReporter
 
     return escape(text)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..doctor import run_checks
 from ..pipeline.kinds import DrawingKind
 from ..pipeline.oneshot import SourceRun, run_sources
 from ..render.options import DEFAULT_PADDING, MAX_SIZE, PADDING, RenderResult
@@ -122,8 +123,6 @@ def render_command(
 @reports_errors
 def doctor_command() -> None:
     """Check that Chromium, the render page and fonts are in place and a render works offline."""
-    from ..doctor import run_checks
-
     checks = run_checks()
     width = max(len(c.name) for c in checks)
     for check in checks:

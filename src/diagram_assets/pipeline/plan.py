@@ -14,6 +14,8 @@ from ..config import Config
 from ..errors import ConfigError, DiagramsError
 from ..fsutil import TEMP_PREFIX
 from ..options import Options
+from ..render.assets import renderer_identity
+from ..scene.names import is_drawing_name
 from .digest import MISSING, FileHasher, hash_cache_file, job_digest, rel
 from .kinds import KindPlan, SourceKind, all_kinds
 from .lockfile import LockEntry, LockFile
@@ -134,8 +136,6 @@ def _unreadable(root: Path, path: Path) -> tuple[str, str] | None:
 
 
 def _named_like_a_source(path: Path) -> bool:
-    from ..scene import is_drawing_name
-
     name = path.name.lower()
     if is_drawing_name(path):
         return True
@@ -194,8 +194,6 @@ def make_plan(
     write the same output; sources that cannot be planned are listed in ``problems``."""
     hasher = hasher or FileHasher(hash_cache_file(config.root))
     lock = lock if lock is not None else LockFile.read(config.lock_path)
-    from ..render.assets import renderer_identity
-
     renderer = renderer_identity()
     jobs: list[Job] = []
     problems: list[tuple[str, DiagramsError]] = _drop_foreign_outputs(config, lock)
