@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-import diagram_assets.cli.animate_cmd as animate_cmd
+import diagram_assets.render
 from diagram_assets.cli.base import main
 from support.gif_decode import decode_gif
 from support.synthetic_frames import flat_frames
@@ -74,7 +74,7 @@ def test_image_animations_never_start_the_browser(project, monkeypatch):
     def no_browser(*args, **kwargs):
         raise AssertionError("a browser was started")
 
-    monkeypatch.setattr(animate_cmd, "Renderer", no_browser)
+    monkeypatch.setattr(diagram_assets.render, "Renderer", no_browser)
     assert run("animate", str(project / "good.anim.yaml")).exit_code == 0
 
 

@@ -15,23 +15,10 @@ from typing import Any
 
 from .errors import ConfigError
 from .fields import KeyPath, TableReader
+from .options import Options
+from .render.options import FORMATS
 
 CONFIG_FILES = ("diagrams.toml", "pyproject.toml")
-
-
-@dataclass(frozen=True)
-class Options:
-    """How one source is rendered. The repository-wide values can be overridden per source."""
-
-    formats: tuple[str, ...] = ("svg", "png")
-    scale: float = 2
-    padding: int = 10
-    dark: bool = False
-    transparent: bool = False
-    embed_scene: bool = False
-    frames: bool = False
-    max_size: int | None = None
-    excalidraw: bool = False  # figures: also write the generated scene as <name>.excalidraw
 
 
 @dataclass(frozen=True)
@@ -236,7 +223,6 @@ _LINK_KEYS = {
     "wikilinks": "keep ![[…]] embeds, or markdown",
     "normalise": "rewrite links to current outputs into `format` too",
 }
-FORMATS = ("svg", "png")
 
 
 def parse_config(table: dict[str, Any], *, root: Path, file: Path | None = None) -> Config:

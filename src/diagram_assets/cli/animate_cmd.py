@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
-import time
 from pathlib import Path
+from typing import cast
 
 import click
 
-from ..animation import build_animation, load_animation_spec
+from ..animation import AnimationResult
 from ..errors import DiagramsError
-from ..fsutil import atomic_write
-from ..render import Renderer
+from ..options import Options
+from ..pipeline.kinds import AnimationKind
+from ..pipeline.oneshot import SourceRun, run_sources
 from .base import (
     chromium_option,
     formats_option,
@@ -21,24 +21,6 @@ from .base import (
     warning_line,
 )
 from .batch import Batch
-
-
-class _LazyRenderer:
-    """Starts Chromium on first use only: image-file animations never launch it."""
-
-    def __init__(self, chromium: Path | None) -> None:
-        self.chromium = chromium
-        self.renderer: Renderer | None = None
-
-    def __call__(self) -> Renderer:
-        if self.renderer is None:
-            self.renderer = Renderer(chromium=self.chromium)
-        return self.renderer
-
-    def close(self) -> None:
-        if self.renderer is not None:
-            self.renderer.close()
-            self.renderer = None
 
 
 def _size(n: int) -> str:
@@ -73,38 +55,32 @@ def animate_command(
     build (exit 1 if any failed). Image-file animations never start a browser.
     """
     batch = Batch(len(specs), "built")
-    renderer = _LazyRenderer(chromium)
-    try:
-        for path in specs:
-            t0 = time.perf_counter()
-            try:
-                spec = load_animation_spec(path)
-                if formats:
-                    spec = dataclasses.replace(spec, formats=tuple(dict.fromkeys(formats)))
-                if gifsicle:
-                    spec = dataclasses.replace(spec, gifsicle=True)
-                result = build_animation(spec, renderer, on_warning=warning_line)
-            except DiagramsError as exc:
-                batch.fail(str(exc))
-                continue
-            target = out_dir if out_dir is not None else path.parent
-            written = []
-            try:
-                for name, data in result.items():
-                    atomic_write(target / name, data)
-                    written.append(f"{target / name} ({_size(len(data))})")
-            except OSError as exc:
-                batch.fail_source(path, exc)
-                continue
-            detail = f"{result.frames} frames"
-            if result.gif_frames is not None:
-                quality = f"PSNR ≥ {result.min_psnr:.1f} dB" if not result.lossless else "lossless"
-                detail += f", GIF {quality}"
-            click.echo(
-                f"built {path} → {', '.join(written)} ({detail}, {time.perf_counter() - t0:.2f} s)"
-            )
-    finally:
-        renderer.close()
+
+    def report(run: SourceRun) -> None:
+        for warning in run.warnings:
+            warning_line(warning)
+        if isinstance(run.error, DiagramsError):
+            batch.fail(str(run.error))
+            return
+        if run.error is not None:
+            batch.fail_source(run.path, run.error)
+            return
+        written = ", ".join(f"{path} ({_size(size)})" for path, size in run.files.items())
+        result = cast(AnimationResult, run.detail)  # what AnimationKind's runs carry
+        detail = f"{result.frames} frames"
+        if result.gif_frames is not None:
+            quality = f"PSNR ≥ {result.min_psnr:.1f} dB" if not result.lossless else "lossless"
+            detail += f", GIF {quality}"
+        click.echo(f"built {run.path} → {written} ({detail}, {run.seconds:.2f} s)")
+
+    run_sources(
+        specs,
+        AnimationKind(bounded=False, formats=formats, gifsicle=gifsicle),
+        Options(),
+        output=out_dir,
+        chromium=str(chromium) if chromium is not None else None,
+        on_done=report,
+    )
     batch.finish()
 
 

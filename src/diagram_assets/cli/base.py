@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from .. import __version__
+from ..config import Config, load_config
 from ..errors import DiagramsError
 from ..interrupts import ignore_further_interrupts
-
-if TYPE_CHECKING:
-    from ..config import Config
+from ..options import Options
+from ..render.options import DEFAULT_SCALE, FORMATS, SCALE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,8 +87,6 @@ def reports_errors(func: F) -> F:
         except click.ClickException:
             raise
         except Exception as exc:  # a bug: still one line, unless debugging
-            import os
-
             if os.environ.get("DIAGRAMS_DEBUG"):
                 raise
             error_line(
@@ -118,8 +118,6 @@ def config_options(func: F) -> F:
 
 
 def load_config_from(config_file: Path | None, directory: Path | None) -> Config:
-    from ..config import load_config
-
     return load_config(directory, config_file=config_file)
 
 
@@ -143,11 +141,26 @@ def formats_option(choices: list[str], help: str) -> Callable[[F], F]:
 def scale_option(func: F) -> F:
     return click.option(
         "--scale",
-        type=click.FloatRange(0, 16, min_open=True),
-        default=2,
+        type=click.FloatRange(SCALE.low, SCALE.high, min_open=SCALE.low_open),
+        default=DEFAULT_SCALE,
         show_default=True,
         help="PNG scale factor.",
     )(func)
+
+
+def image_formats_option(func: F) -> F:
+    """``-f/--format svg|png`` for the commands that write drawings' and figures' images."""
+    return formats_option(list(FORMATS), "Output format; repeat for both (default: svg and png).")(
+        func
+    )
+
+
+def flag_options(**flags: Any) -> Options:
+    """The default options with the command's flags over them (a format list given empty
+    means the default formats)."""
+    if "formats" in flags:
+        flags["formats"] = tuple(dict.fromkeys(flags["formats"])) or Options().formats
+    return replace(Options(), **flags)
 
 
 def chromium_option(func: F) -> F:

@@ -38,8 +38,6 @@ def build_command(
 
     With PATHS, only the sources at or under them. Exit 1 if any source failed.
     """
-    from .links_hook import rewrite_after_build
-
     config = load_config_from(config_file, directory)
     reporter = make_reporter(quiet=quiet)
     interrupt_on_sigterm()
@@ -50,7 +48,6 @@ def build_command(
             force=force,
             jobs=jobs,
             reporter=reporter,
-            rewrite_notes=rewrite_after_build(reporter, quiet=quiet),
         )
     finally:
         if isinstance(reporter, BarReporter):
@@ -80,10 +77,8 @@ def build_command(
 def check_command(fmt: str, config_file: Path | None, directory: Path | None) -> None:
     """Exit 1 if any output is stale, missing, edited by hand or orphaned, or a note's links are
     not current; 0 when all is current. Needs no browser."""
-    from .links_hook import note_problems
-
     config = load_config_from(config_file, directory)
-    report = check(config, note_problems=note_problems)
+    report = check(config)
     formatter = {"text": format_text, "json": format_json, "github": format_github}[fmt]
     click.echo(formatter(report))
     if not report.ok:

@@ -6,9 +6,17 @@ from pathlib import Path
 
 import click
 
-from .base import config_options, load_config_from, main, reports_errors
-from .links_hook import report_notes
-from .progress import PlainReporter
+from ..notes import NoteResult, unified_diff
+from ..pipeline import make_plan
+from ..pipeline.notes_step import relative_notes, rewrite_links
+from .base import (
+    config_options,
+    error_line,
+    load_config_from,
+    main,
+    reports_errors,
+    warning_line,
+)
 
 
 @main.command("links")
@@ -21,20 +29,15 @@ def links_command(
 ) -> None:
     """Rewrite image links in NOTES (default: every note of the config's `notes` globs) so
     embeds of sources and outputs point at the current outputs. Only link targets change."""
-    from ..notes import unified_diff
-    from ..pipeline import make_plan
-    from ..pipeline.notes_step import relative_notes, rewrite_links
-
     config = load_config_from(config_file, directory)
     plan = make_plan(config)
     chosen = relative_notes(config, list(notes)) if notes else None
     results = rewrite_links(plan, notes=chosen, dry_run=dry_run)
-    reporter = PlainReporter()
     if dry_run:
         for result in results:
             if result.changed:
                 click.echo(unified_diff(result.data, result.new, result.note), nl=False)
-    errors = report_notes(results, reporter, verb="would rewrite" if dry_run else "rewrote")
+    errors = _report_notes(results, verb="would rewrite" if dry_run else "rewrote")
     changed = sum(1 for r in results if r.changed)
     click.echo(
         f"{len(results)} note(s), {changed} {'to change' if dry_run else 'changed'}",
@@ -42,3 +45,17 @@ def links_command(
     )
     if errors:
         raise SystemExit(1)
+
+
+def _report_notes(results: list[NoteResult], *, verb: str) -> list[str]:
+    """Print what happened to each note; return the error lines."""
+    errors: list[str] = []
+    for result in results:
+        for warning in result.warnings:
+            warning_line(warning)
+        for error in result.errors:
+            errors.append(str(error))
+            error_line(str(error))
+        if result.changes and not result.errors:
+            click.echo(f"{verb} {len(result.changes)} link(s) in {result.note}")
+    return errors

@@ -41,6 +41,9 @@ class PlainReporter(Reporter):
         if not self.quiet:
             click.echo(f"removed {path} (its source is gone)")
 
+    def note_rewritten(self, note: str, links: int) -> None:
+        click.echo(f"rewrote {links} link(s) in {note}")
+
     def warning(self, message: str) -> None:
         click.secho(f"warning: {message}", fg="yellow", err=True)
 
@@ -53,6 +56,7 @@ class BarReporter(PlainReporter):
 
     def __init__(self) -> None:
         super().__init__()
+        # lazy: rich only for a bar on a terminal (`check`, in the same module, never draws one)
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -108,7 +112,7 @@ class BarReporter(PlainReporter):
 
 
 def _escape(text: str) -> str:
-    from rich.markup import escape
+    from rich.markup import escape  # lazy: see BarReporter
 
     return escape(text)
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from pathlib import Path
 
 import click
 
-from ..config import find_config
-from ..errors import DiagramsError, RenderError
-from ..render import Renderer, RenderOptions, RenderResult
-from ..render.write import planned_files, write_images
-from ..scene import drawing_stem, load_scene
+from ..doctor import run_checks
+from ..pipeline.kinds import DrawingKind
+from ..pipeline.oneshot import SourceRun, run_sources
+from ..render.options import DEFAULT_PADDING, MAX_SIZE, PADDING, RenderResult
 from .base import (
     chromium_option,
-    formats_option,
+    flag_options,
+    image_formats_option,
     main,
     output_option,
     reports_errors,
@@ -27,12 +26,12 @@ from .batch import Batch
 @main.command("render")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @output_option("images")
-@formats_option(["svg", "png"], "Output format; repeat for both (default: svg and png).")
+@image_formats_option
 @scale_option
 @click.option(
     "--padding",
-    type=click.IntRange(0, 10_000),
-    default=10,
+    type=click.IntRange(PADDING.low, PADDING.high),
+    default=DEFAULT_PADDING,
     show_default=True,
     help="Space around the drawing, in drawing units.",
 )
@@ -44,7 +43,7 @@ from .batch import Batch
 @click.option("--frames", is_flag=True, help="Also one image per frame: <stem>.<frame>.svg|png.")
 @click.option(
     "--max-size",
-    type=click.IntRange(1),
+    type=click.IntRange(MAX_SIZE.low, MAX_SIZE.high),
     default=None,
     help="Clamp the PNG's longest side to this many pixels.",
 )
@@ -85,59 +84,38 @@ def render_command(
     embedded scene. Each writes <stem>.svg and <stem>.png; one bad file prints one error line and
     the others still render (exit 1 if any failed).
     """
-    options = RenderOptions(
-        formats=tuple(dict.fromkeys(formats)) or ("svg", "png"),
+    options = flag_options(
+        formats=formats,
         scale=scale,
         padding=padding,
-        background=not transparent,
+        transparent=transparent,
         dark=dark,
         embed_scene=embed_scene,
         frames=frames,
         max_size=max_size,
     )
     batch = Batch(len(files), "rendered")
-    renderer = Renderer(chromium=chromium, pages=jobs, timeout=timeout)
-    try:
-        pending: list[tuple[Path, Path, Future[RenderResult]]] = []
-        claimed: dict[Path, Path] = {}
-        for path in files:
-            try:
-                # vault links in Obsidian drawings resolve within the drawing's repository
-                scene = load_scene(path, root=find_config(path.parent)[0])
-            except DiagramsError as exc:
-                batch.fail(str(exc))
-                continue
-            for warning in scene.warnings:
-                warning_line(warning)
-            target = out_dir if out_dir is not None else path.parent
-            pending.append((path, target, renderer.submit(scene, options)))
-        for path, target, future in pending:
-            try:
-                result = future.result()
-                outputs = planned_files(drawing_stem(path), result, target)
-                for out, _ in outputs:
-                    key = out.resolve()
-                    if key == path.resolve():
-                        raise RenderError(
-                            "the output would overwrite the drawing itself",
-                            file=path,
-                            fix="render into another folder with -o DIR",
-                        )
-                    if key in claimed:
-                        raise RenderError(
-                            f"{out} was already written from {claimed[key]}",
-                            file=path,
-                            fix="render files with the same name into different folders",
-                        )
-                written = write_images(outputs)
-                claimed.update((p.resolve(), path) for p in written)
-            except (RenderError, OSError) as exc:
-                batch.fail_source(path, exc)
-                continue
-            names = ", ".join(str(p) for p in written)
-            click.echo(f"rendered {path} → {names} ({result.seconds:.2f} s)")
-    finally:
-        renderer.close()
+
+    def report(run: SourceRun) -> None:
+        for warning in run.warnings:
+            warning_line(warning)
+        if run.error is not None:
+            batch.fail_source(run.path, run.error)
+            return
+        seconds = run.detail.seconds if isinstance(run.detail, RenderResult) else run.seconds
+        names = ", ".join(str(p) for p in run.files)
+        click.echo(f"rendered {run.path} → {names} ({seconds:.2f} s)")
+
+    run_sources(
+        files,
+        DrawingKind(),
+        options,
+        output=out_dir,
+        chromium=str(chromium) if chromium is not None else None,
+        jobs=jobs,
+        timeout=timeout,
+        on_done=report,
+    )
     batch.finish()
 
 
@@ -145,8 +123,6 @@ def render_command(
 @reports_errors
 def doctor_command() -> None:
     """Check that Chromium, the render page and fonts are in place and a render works offline."""
-    from ..doctor import run_checks
-
     checks = run_checks()
     width = max(len(c.name) for c in checks)
     for check in checks:

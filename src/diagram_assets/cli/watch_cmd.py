@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+import webbrowser
 from pathlib import Path
 
 import click
 
 from ..interrupts import ignore_further_interrupts, interrupt_on_sigterm
+from ..watch import PreviewServer, Watcher
 from .base import config_options, main, reports_errors
 from .progress import PlainReporter
 
@@ -37,11 +39,8 @@ def watch_command(
     Watches the source folders, the files sources read, the notes and the config; each save
     rebuilds only the jobs it made stale (the same digests and lock file as `build`).
     """
-    from ..watch import PreviewServer, Watcher
-    from .links_hook import rewrite_after_build
-
     reporter = PlainReporter()
-    watcher = Watcher(directory, config_file, reporter, rewrite_notes=rewrite_after_build(reporter))
+    watcher = Watcher(directory, config_file, reporter)
     server: PreviewServer | None = None
     if serve:
         try:
@@ -56,8 +55,6 @@ def watch_command(
         where = f" — preview at {server.url}" if server else ""
         click.echo(f"watching {watcher.config.root}{where} (Ctrl-C to stop)")
         if open_browser and server:
-            import webbrowser
-
             webbrowser.open(server.url)
 
     try:

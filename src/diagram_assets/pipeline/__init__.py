@@ -1,4 +1,5 @@
-"""The pipeline: plan jobs from the sources, build the stale ones, check that all is current.
+"""The pipeline: plan jobs from the sources, build the stale ones, check that all is current;
+and run files named on the command line through the same kinds (``run_sources``).
 
 Names are imported on first use (``check`` never loads the build machinery).
 """
@@ -23,6 +24,8 @@ _EXPORTS = {
     "all_kinds": ".kinds",
     "LockEntry": ".lockfile",
     "LockFile": ".lockfile",
+    "SourceRun": ".oneshot",
+    "run_sources": ".oneshot",
     "Job": ".plan",
     "Plan": ".plan",
     "make_plan": ".plan",
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     from .checker import CheckReport, check
     from .kinds import KindPlan, KindResult, RunContext, SourceKind, all_kinds
     from .lockfile import LockEntry, LockFile
+    from .oneshot import SourceRun, run_sources
     from .plan import Job, Plan, make_plan
     from .status import Problem
 
@@ -55,8 +59,10 @@ __all__ = [
     "Reporter",
     "RunContext",
     "SourceKind",
+    "SourceRun",
     "all_kinds",
     "build",
     "check",
     "make_plan",
+    "run_sources",
 ]

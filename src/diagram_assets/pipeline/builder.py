@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
@@ -25,13 +24,11 @@ from ..config import Config
 from ..errors import ConfigError, DiagramsError
 from ..fsutil import atomic_write, remove_stale_temporaries
 from .digest import MISSING, bytes_digest, rel
-from .kinds import KindResult, RunContext
+from .kinds import KindResult, RendererFactory, RunContext
 from .lockfile import LockEntry
+from .notes_step import rewrite_links
 from .plan import Job, Plan, compute_digest, make_plan, output_file
 from .status import job_problems
-
-if TYPE_CHECKING:
-    from ..render import Renderer
 
 _LOCK_UPDATE = threading.Lock()  # jobs finish on worker threads; the lock file's dict is shared
 
@@ -80,6 +77,8 @@ class Reporter:
     def warning(self, message: str) -> None: ...
 
     def error(self, message: str) -> None: ...
+
+    def note_rewritten(self, note: str, links: int) -> None: ...
 
 
 def build_lock_path(config: Config) -> Path:
@@ -142,13 +141,13 @@ def build(
     force: bool = False,
     jobs: int | None = None,
     reporter: Reporter | None = None,
-    renderer_factory: Callable[[], Renderer] | None = None,
+    renderer_factory: RendererFactory | None = None,
     context: RunContext | None = None,
     wait_seconds: float = 600,
-    rewrite_notes: Callable[[Plan, BuildSummary], None] | None = None,
     skip: Callable[[Job], bool] | None = None,
 ) -> BuildSummary:
-    """Build what is stale. ``context`` lets a long-lived caller (watch) keep one warm browser;
+    """Build what is stale, then (when links are enabled) point the notes' links at the
+    current outputs. ``context`` lets a long-lived caller (watch) keep one warm browser;
     ``skip`` lets it pass over stale jobs it knows will fail again (unchanged broken sources)."""
     reporter = reporter or Reporter()
     started = time.perf_counter()
@@ -172,7 +171,7 @@ def build(
             stale = [j for j in stale if j not in summary.skipped]
         reporter.planned(stale, summary.up_to_date)
         own_context = context is None
-        ctx = context or RunContext(config, _sized_factory(config, jobs, renderer_factory))
+        ctx = context or RunContext(config, renderer_factory, pages=jobs)
         try:
             if any(job.plan.uses_renderer for job in stale):
                 # start Chromium now, so its start-up overlaps loading the first sources
@@ -187,24 +186,21 @@ def build(
                 ctx.close()
             summary.lock_changed = plan.lock.write()
             plan.hasher.save()
-        if rewrite_notes is not None:
-            rewrite_notes(plan, summary)
+        _rewrite_notes(plan, reporter, summary)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _sized_factory(
-    config: Config, jobs: int | None, factory: Callable[[], Renderer] | None
-) -> Callable[[], Renderer]:
-    if factory is not None:
-        return factory
-
-    def factory() -> Renderer:
-        from ..render import Renderer
-
-        return Renderer(chromium=config.chromium, pages=jobs or config.jobs, timeout=config.timeout)
-
-    return factory
+def _rewrite_notes(plan: Plan, reporter: Reporter, summary: BuildSummary) -> None:
+    """The note step: rewrite the notes' links to the current outputs; report each note."""
+    for result in rewrite_links(plan):
+        for warning in result.warnings:
+            reporter.warning(warning)
+        for error in result.errors:
+            summary.note_errors.append(str(error))
+            reporter.error(str(error))
+        if result.changes and not result.errors:
+            reporter.note_rewritten(result.note, len(result.changes))
 
 
 def _run_jobs(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..config import Config
-from .plan import Plan, make_plan
+from .notes_step import note_problems
+from .plan import make_plan
 from .status import Problem, job_problems, orphan_problems
 
 
@@ -25,11 +25,8 @@ class CheckReport:
         return not self.problems
 
 
-def check(
-    config: Config,
-    *,
-    note_problems: Callable[[Plan], tuple[list[Problem], list[str]]] | None = None,
-) -> CheckReport:
+def check(config: Config) -> CheckReport:
+    """Is every output current? Also, when links are enabled, is every note's link current?"""
     started = time.perf_counter()
     plan = make_plan(config)
     report = CheckReport(sources=len(plan.jobs) + len(plan.problems))
@@ -42,10 +39,9 @@ def check(
         if not problems:
             report.current += 1
     report.problems.extend(orphan_problems(plan))
-    if note_problems is not None:
-        problems, warnings = note_problems(plan)
-        report.problems.extend(problems)
-        report.warnings.extend(warnings)
+    problems, warnings = note_problems(plan)
+    report.problems.extend(problems)
+    report.warnings.extend(warnings)
     plan.hasher.save()
     report.seconds = time.perf_counter() - started
     return report

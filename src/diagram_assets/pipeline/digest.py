@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..fsutil import atomic_write
+
 MISSING = "missing"
 
 
@@ -50,8 +52,6 @@ class FileHasher:
         """Write the cache back (best effort: a cache that cannot be written is skipped)."""
         if self._cache_file is None or not self._dirty:
             return
-        from ..fsutil import atomic_write
-
         with self._lock:
             files = {k: list(v) for k, v in self._cache.items()}
         with contextlib.suppress(OSError):

@@ -33,7 +33,7 @@ def note_paths(config: Config, plan: Plan, files: Sequence[str]) -> list[str]:
 
 def output_sets(plan: Plan) -> list[OutputSet]:
     """What each source made, from the lock file: whole-image outputs by format, and frames."""
-    from ..notes import OutputSet
+    from ..notes import OutputSet  # lazy: a repository without notes never loads `notes`
 
     sets = []
     for source, entry in sorted(plan.lock.jobs.items()):
@@ -46,7 +46,7 @@ def output_sets(plan: Plan) -> list[OutputSet]:
 
 
 def link_options(config: Config) -> LinkOptions:
-    from ..notes import LinkOptions
+    from ..notes import LinkOptions  # lazy: see `output_sets`
 
     links = config.links
     return LinkOptions(formats=links.format, wikilinks=links.wikilinks, normalise=links.normalise)
@@ -59,13 +59,13 @@ def rewrite_links(
     config = plan.config
     if not config.links.enabled or (notes is None and not config.notes):
         return []
-    from ..notes.resolve import Vault
+    from ..notes.resolve import Vault  # lazy: links disabled or no notes: not loaded
 
     vault = Vault.scan(config.root)
     chosen = list(notes) if notes is not None else note_paths(config, plan, sorted(vault.files))
     if not chosen:
         return []  # no note: the Markdown parser is not even imported
-    from ..notes import rewrite_notes_on_disk
+    from ..notes import rewrite_notes_on_disk  # lazy: see above
 
     return rewrite_notes_on_disk(
         config.root, chosen, vault, output_sets(plan), link_options(config), dry_run=dry_run

@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NoReturn
 
-from ..config import Config, Options
+from ..config import Config
 from ..errors import ConfigError, DiagramsError
 from ..fsutil import TEMP_PREFIX, RootFolder, walk_files
+from ..options import Options
+from ..render.assets import renderer_identity
+from ..scene.names import is_drawing_name
 from .digest import MISSING, FileHasher, hash_cache_file, job_digest, rel
 from .kinds import KindPlan, SourceKind, all_kinds
 from .lockfile import LockEntry, LockFile
@@ -129,8 +132,6 @@ def _unreadable(root: Path, path: Path) -> tuple[str, str] | None:
 
 
 def _named_like_a_source(path: Path) -> bool:
-    from ..scene import is_drawing_name
-
     name = path.name.lower()
     if is_drawing_name(path):
         return True
@@ -189,8 +190,6 @@ def make_plan(
     write the same output; sources that cannot be planned are listed in ``problems``."""
     hasher = hasher or FileHasher(hash_cache_file(config.root))
     lock = lock if lock is not None else LockFile.read(config.lock_path)
-    from ..render.assets import renderer_identity
-
     renderer = renderer_identity()
     jobs: list[Job] = []
     problems: list[tuple[str, DiagramsError]] = _drop_foreign_outputs(config, lock)
@@ -258,10 +257,7 @@ def compute_digest(
         kind=job.kind.name,
         kind_version=f"{job.kind.version()} {job.plan.salt}".strip(),
         renderer=renderer if job.plan.uses_renderer else None,
-        options={
-            **{k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(job.options).items()},
-            "outputs": sorted(job.outputs.values()),
-        },
+        options={**job.options.digest_fields(), "outputs": sorted(job.outputs.values())},
         inputs=inputs,
     )
 

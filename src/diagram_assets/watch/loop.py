@@ -61,6 +61,9 @@ class _Quiet(Reporter):
     def removed(self, path: str) -> None:
         self.inner.removed(path)
 
+    def note_rewritten(self, note: str, links: int) -> None:
+        self.inner.note_rewritten(note, links)
+
     def warning(self, message: str) -> None:
         if message not in self.seen:
             self.seen.add(message)
@@ -81,13 +84,11 @@ class Watcher:
         config_file: Path | None,
         reporter: Reporter,
         *,
-        rewrite_notes: Callable[[Plan, BuildSummary], None] | None = None,
         on_change: Callable[[WatchState, BuildSummary | None], None] | None = None,
     ) -> None:
         self._start = start
         self._config_file = config_file
         self.reporter = _Quiet(reporter)
-        self.rewrite_notes = rewrite_notes
         self.on_change = on_change
         self.state = WatchState()
         self.config: Config = load_config(start, config_file=config_file)
@@ -144,7 +145,6 @@ class Watcher:
                 self.config,
                 context=self.context,
                 reporter=self.reporter,
-                rewrite_notes=self.rewrite_notes,
                 skip=lambda job: self._failed.get(job.source) == job.digest,
                 wait_seconds=3600,
             )

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..config import Config, Options
-from .kinds import KindPlan, KindResult, RunContext, output_prefix_of
+from ...config import Config
+from ...options import Options
+from .base import KindPlan, KindResult, RunContext, output_prefix_of
+
+if TYPE_CHECKING:
+    from ...animation.spec import AnimationSpec
 
 
 @cache
@@ -23,26 +30,44 @@ def _gifsicle_version() -> str:
     return out.stdout.splitlines()[0] if out.stdout else "gifsicle unknown"
 
 
+@dataclass(frozen=True)
 class AnimationKind:
+    """``bounded``: frame files must stay inside the repository (``config.root``); False for
+    specs named on the command line. ``formats`` and ``gifsicle`` override the spec's (the
+    `animate` command's flags); a build uses the spec's own."""
+
+    bounded: bool = True
+    formats: tuple[str, ...] = ()
+    gifsicle: bool = False
     name = "animation"
 
     def version(self) -> str:
-        from ..animation.build import ANIMATION_VERSION
+        from ...animation.build import ANIMATION_VERSION  # lazy: Pillow only when building
 
         return ANIMATION_VERSION
 
     def claims(self, path: Path) -> bool:
         if not path.name.lower().endswith((".yaml", ".yml")):
             return False  # decided without importing the animation package (and Pillow)
-        from ..animation.spec import is_animation_spec
+        from ...animation.spec import is_animation_spec  # lazy: only for YAML files
 
         return is_animation_spec(path)
 
-    def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
-        from ..animation.build import animation_inputs, animation_outputs, uses_renderer
-        from ..animation.spec import load_animation_spec
+    def load(self, path: Path, config: Config) -> AnimationSpec:
+        """The spec, with this kind's overrides applied."""
+        from ...animation.spec import load_animation_spec  # lazy: only for animation specs
 
-        spec = load_animation_spec(path, root=config.root)
+        spec = load_animation_spec(path, root=config.root if self.bounded else None)
+        if self.formats:
+            spec = dataclasses.replace(spec, formats=tuple(dict.fromkeys(self.formats)))
+        if self.gifsicle:
+            spec = dataclasses.replace(spec, gifsicle=True)
+        return spec
+
+    def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
+        from ...animation.build import animation_inputs, animation_outputs, uses_renderer  # lazy
+
+        spec = self.load(path, config)
         outputs = {name.rsplit(".", 1)[-1]: f"{prefix}{name}" for name in animation_outputs(spec)}
         return KindPlan(
             outputs=outputs,
@@ -53,11 +78,10 @@ class AnimationKind:
         )
 
     def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult:
-        from ..animation.build import build_animation
-        from ..animation.spec import load_animation_spec
+        from ...animation.build import build_animation  # lazy: Pillow only when building
 
-        spec = load_animation_spec(path, root=ctx.config.root)
+        spec = self.load(path, ctx.config)
         result = build_animation(spec, ctx.renderer)
         prefix = output_prefix_of(plan)
         files = {f"{prefix}{name}": data for name, data in result.items()}
-        return KindResult(files=files, warnings=list(result.warnings))
+        return KindResult(files=files, warnings=list(result.warnings), detail=result)

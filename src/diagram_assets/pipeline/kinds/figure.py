@@ -2,43 +2,50 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Config, Options
-from .kinds import KindPlan, KindResult, RunContext, output_prefix_of, render_files, render_options
+from ...config import Config
+from ...options import Options
+from .base import KindPlan, KindResult, RunContext, output_prefix_of, render_files
 
 
+@dataclass(frozen=True)
 class FigureKind:
+    """``bounded``: includes must stay inside the repository (``config.root``); False for specs
+    named on the command line, whose includes may be anywhere."""
+
+    bounded: bool = True
     name = "figure"
 
     def version(self) -> str:
-        from ..figures import FIGURES_VERSION
+        from ...figures import FIGURES_VERSION  # lazy: the figures package only when one exists
 
         return f"figure-{FIGURES_VERSION}"
 
     def claims(self, path: Path) -> bool:
         if not path.name.lower().endswith((".yaml", ".yml")):
             return False  # decided without importing the figures package
-        from ..figures import is_figure_spec
+        from ...figures import is_figure_spec  # lazy: only for YAML files
 
         return is_figure_spec(path)
 
     def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
-        from ..figures import load_figure_spec
+        from ...figures import load_figure_spec  # lazy: the figures package only when one exists
 
-        spec = load_figure_spec(path, root=config.root)
+        spec = load_figure_spec(path, root=config.root if self.bounded else None)
         outputs = {fmt: f"{prefix}{spec.name}.{fmt}" for fmt in options.formats}
         if options.excalidraw:
             outputs["excalidraw"] = f"{prefix}{spec.name}.excalidraw"
         return KindPlan(outputs=outputs, inputs=list(spec.reads))
 
     def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult:
-        from ..figures import build_figure, load_figure_spec
+        from ...figures import build_figure, load_figure_spec  # lazy: see `plan`
 
-        spec = load_figure_spec(path, root=ctx.config.root)
+        spec = load_figure_spec(path, root=ctx.config.root if self.bounded else None)
         scene = build_figure(spec)
         prefix = output_prefix_of(plan)
-        result = render_files(spec.name, prefix, ctx.renderer(), scene, render_options(options))
+        result = render_files(spec.name, prefix, ctx.renderer(), scene, options.render_options())
         if options.excalidraw:
             result.files[f"{prefix}{spec.name}.excalidraw"] = scene.dumps().encode("utf-8")
         return result
