@@ -1,4 +1,4 @@
-"""LaTeX formulas of Obsidian drawings, typeset with MathJax on the render page as the plugin does."""
+"""LaTeX formulas of Obsidian drawings, typeset with MathJax on the render page (as the plugin)."""
 
 from __future__ import annotations
 
@@ -137,9 +137,7 @@ def test_formula_bytes_do_not_depend_on_what_the_page_rendered_before(
 
 
 @pytest.mark.browser
-def test_corpus_formula_drawing_renders_every_formula(
-    renderer: Renderer, corpus_dir: Path
-) -> None:
+def test_corpus_formula_drawing_renders_every_formula(renderer: Renderer, corpus_dir: Path) -> None:
     scene = load_scene(corpus_dir / DL15)
     assert len(scene.formulas) == 11
     result = renderer.render(scene, RenderOptions(formats=("svg",)))
