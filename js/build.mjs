@@ -13,6 +13,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const outdir = resolve(process.argv[2] ?? join(here, "..", "src", "diagram_assets", "render", "page"));
 const pkgDir = join(here, "node_modules", "@excalidraw", "excalidraw");
 const excalidrawVersion = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")).version;
+// The formula renderer (LaTeX in Obsidian drawings, js/src/math.js): named in the page's identity.
+const mathjaxVersion = JSON.parse(
+  readFileSync(join(here, "node_modules", "mathjax-full", "package.json"), "utf8"),
+).version;
 
 // Modules a renderer never runs (editor-only features, image downscaling, other UI languages).
 // Replacing them with empty modules cuts the bundle by more than half; exports are unchanged.
@@ -175,7 +179,11 @@ const walk = (rel) => {
 walk("");
 writeFileSync(
   join(outdir, "manifest.json"),
-  JSON.stringify({ excalidraw: excalidrawVersion, digest: hash.digest("hex"), csp, files }, null, 1) + "\n",
+  JSON.stringify(
+    { excalidraw: excalidrawVersion, mathjax: mathjaxVersion, digest: hash.digest("hex"), csp, files },
+    null,
+    1,
+  ) + "\n",
 );
 // The page's identity for input digests, from its *sources* (this script, the lock file of npm
 // packages, js/src): committed next to the Python package, so `diagrams check` knows it without
@@ -193,7 +201,7 @@ const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
 writeFileSync(manifestPath, JSON.stringify({ ...manifest, source }, null, 1) + "\n");
 writeFileSync(
   join(here, "..", "src", "diagram_assets", "render", "page-source.json"),
-  JSON.stringify({ excalidraw: excalidrawVersion, source, files: sources }, null, 1) + "\n",
+  JSON.stringify({ excalidraw: excalidrawVersion, mathjax: mathjaxVersion, source, files: sources }, null, 1) + "\n",
 );
 
 const size = (result.metafile.outputs[Object.keys(result.metafile.outputs)[0]].bytes / 1e6).toFixed(2);

@@ -83,14 +83,15 @@ LATEX = {
 
 
 @pytest.mark.parametrize("name", sorted(LATEX))
-def test_latex_images_warn_naming_each_element(corpus_dir: Path, name: str) -> None:
+def test_latex_formulas_are_kept_for_the_renderer(corpus_dir: Path, name: str) -> None:
+    """Each $$…$$ entry becomes a formula of the scene (typeset when rendering), not a missing
+    image: no warning, no file."""
     scene = loaded(name)
     images = [e for e in scene.live_elements() if e["type"] == "image"]
-    assert len(images) == LATEX[name] == len(scene.warnings)
-    for e in images:
-        (w,) = [w for w in scene.warnings if f"image element {e['id']}:" in w]
-        assert "LaTeX formula $$" in w and "placeholder" in w
-    assert scene.files == {} and scene.reads == []
+    assert len(images) == LATEX[name] == len(scene.formulas)
+    assert {e["fileId"] for e in images} == set(scene.formulas)
+    assert all(tex and "$$" not in tex for tex in scene.formulas.values())
+    assert scene.warnings == [] and scene.files == {} and scene.reads == []
 
 
 def test_dangling_file_ids_load_with_warnings(corpus_dir: Path) -> None:

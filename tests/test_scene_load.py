@@ -318,7 +318,6 @@ def test_vault_reads_list_every_file_read_once() -> None:
 @pytest.mark.parametrize(
     ("element_id", "why"),
     [
-        ("img-latex", "LaTeX formula $$E = mc^2$$"),
         ("img-url", "remote image https://example.com/picture.png is never fetched"),
         ("img-ambiguous", "'same.png' is ambiguous: 2 files have that name"),
         ("img-missing", "'attachments/nowhere.png' was not found"),
@@ -333,7 +332,15 @@ def test_unresolved_embeds_warn_with_element_and_reason(element_id: str, why: st
     assert warning.startswith(f"{LINKED}: ") and why in warning and "placeholder" in warning
     fid = next(e["fileId"] for e in scene.elements if e["id"] == element_id)
     assert fid not in scene.files
-    assert len(scene.warnings) == 7
+    assert len(scene.warnings) == 6
+
+
+def test_latex_formulas_become_scene_formulas_without_warnings() -> None:
+    scene = load_scene(LINKED, root=VAULT)
+    fid = next(e["fileId"] for e in scene.elements if e["id"] == "img-latex")
+    assert scene.formulas == {fid: "E = mc^2"}
+    assert fid not in scene.files
+    assert not any("img-latex" in w for w in scene.warnings)
 
 
 def test_default_root_is_the_drawings_folder(tmp_path: Path) -> None:
@@ -495,3 +502,22 @@ def test_public_api_and_default_limits() -> None:
     )
     with pytest.raises(dataclasses.FrozenInstanceError):
         limits.max_bytes = 1  # type: ignore[misc]
+
+
+def test_formulas_may_span_lines_and_single_dollars_are_not_formulas(tmp_path: Path) -> None:
+    def image(fid: str) -> dict:
+        return {"type": "image", "id": f"img-{fid[0]}", "x": 0, "y": 0, "width": 10,
+                "height": 10, "fileId": fid, "status": "saved"}  # fmt: skip
+
+    scene_json = {"type": "excalidraw", "elements": [image("a" * 40), image("b" * 40)]}
+    path = tmp_path / "math.excalidraw.md"
+    path.write_text(
+        "---\nexcalidraw-plugin: parsed\n---\n\n# Embedded files\n"
+        f"{'a' * 40}: $$\\begin{{aligned}}\nx &= 1 \\\\\ny &= 2\n\\end{{aligned}}$$\n"
+        f"{'b' * 40}: $x$\n\n%%\n# Drawing\n```json\n{json.dumps(scene_json)}\n```\n%%\n",
+        encoding="utf-8",
+    )
+    scene = load_scene(path)
+    assert scene.formulas == {"a" * 40: "\\begin{aligned}\nx &= 1 \\\\\ny &= 2\n\\end{aligned}"}
+    (warning,) = scene.warnings
+    assert "image element img-b: $x$ is not a formula the plugin reads" in warning

@@ -2,6 +2,7 @@
 // window.diagrams.render(request) -> {images, fonts, warnings}, called by the Python renderer.
 import { exportToBlob, exportToSvg, restore } from "@excalidraw/excalidraw";
 import { stats as fontStats, prepare as prepareSubsetting } from "./subset.js";
+import { addFormulaFiles, mathjaxVersion, typeset } from "./math.js";
 
 const WARM_UP_FAMILIES = [1, 2, 3, 5, 6, 7, 8, 9];
 
@@ -184,10 +185,13 @@ const renderImages = async (scene, options) => {
   const timings = {};
   encodeTimings = timings;
   const started = performance.now();
+  const formulaErrors = addFormulaFiles(scene); // Obsidian's LaTeX formulas become image files
+  clock(timings, "formulas", started);
+  const restoring = performance.now();
   const restored = restoreScene(scene, options.refreshDimensions);
   const elements = restored.elements.filter((e) => !e.isDeleted);
   const files = restored.files ?? {};
-  clock(timings, "restore", started);
+  clock(timings, "restore", restoring);
   const images = [];
   const appState = restored.appState;
   if (options.whole) images.push(await exportOne(elements, appState, files, options, null, timings));
@@ -200,7 +204,7 @@ const renderImages = async (scene, options) => {
     .filter((e) => e.type === "image" && !(e.fileId && files[e.fileId]))
     .map((e) => e.id);
   clock(timings, "total", started);
-  return { images, missingImages, timings };
+  return { images, missingImages, formulaErrors, timings };
 };
 
 // The scene comes as an argument and the images go back inline (PNG as base64): everything
@@ -265,6 +269,8 @@ const warmUp = async () => {
 
 window.diagrams = {
   excalidrawVersion: __EXCALIDRAW_VERSION__,
+  mathjaxVersion,
+  typeset,
   ready: warmUp().then(() => true),
   render,
   renderJob,

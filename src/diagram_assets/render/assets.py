@@ -75,11 +75,23 @@ def page_source() -> tuple[str, str]:
         ) from None
 
 
+@lru_cache(maxsize=1)
+def page_versions() -> dict[str, str]:
+    """The versions of the libraries in the render page, from ``page-source.json``:
+    ``excalidraw``, and ``mathjax`` (the formula renderer) for pages that bundle it."""
+    page_source()  # the same file: fails with its error when it cannot be read
+    data = json.loads(SOURCE_FILE.read_text("utf-8"))
+    return {k: str(data[k]) for k in ("excalidraw", "mathjax") if k in data}
+
+
 def renderer_identity() -> str:
-    """What every rendering job's digest includes: this package's version, Excalidraw's, and the
-    digest of the render page's sources. Change any and every rendered output is stale."""
+    """What every rendering job's digest includes: this package's version, Excalidraw's, the
+    formula renderer's (MathJax), and the digest of the render page's sources (which covers
+    both libraries' exact packages). Change any and every rendered output is stale."""
     excalidraw, source = page_source()
-    return f"diagram-assets {__version__}; excalidraw {excalidraw}; page {source}"
+    mathjax = page_versions().get("mathjax")
+    formulas = f"; mathjax {mathjax}" if mathjax else ""
+    return f"diagram-assets {__version__}; excalidraw {excalidraw}{formulas}; page {source}"
 
 
 def compute_page_source(js_dir: Path = JS_DIR) -> str:

@@ -28,6 +28,7 @@ from .assets import PAGE_DIR, PageManifest, check_page_current, load_manifest
 from .browser import Browser, error_line
 from .budget import PixelBudget, estimate_png_pixels
 from .chromium import find_chromium
+from .formulas import FormulaSet
 from .options import RenderOptions, RenderResult
 from .pool import PagePool, PooledPage
 from .retry import Crash, CrashRetry, is_crash
@@ -104,8 +105,11 @@ class Renderer:
         options = options or RenderOptions()
         payload = scene_payload(scene)
         pixels = estimate_png_pixels(scene, options)
+        formulas = FormulaSet.of(scene)
         loop = self._ensure_loop()
-        return asyncio.run_coroutine_threadsafe(self._render(payload, options, pixels), loop)
+        return asyncio.run_coroutine_threadsafe(
+            self._render(payload, options, pixels, formulas), loop
+        )
 
     def render(self, scene: Scene, options: RenderOptions | None = None) -> RenderResult:
         return self.submit(scene, options).result()
@@ -211,12 +215,18 @@ class Renderer:
     def _count_retry(self) -> None:
         self.stats.retries += 1
 
-    async def _render(self, payload: str, options: RenderOptions, pixels: int) -> RenderResult:
+    async def _render(
+        self,
+        payload: str,
+        options: RenderOptions,
+        pixels: int,
+        formulas: FormulaSet | None = None,
+    ) -> RenderResult:
         weight = 0
         try:
             # Large canvases wait for each other (memory), small ones share the pages.
             weight = await self._budget.acquire(pixels)
-            return await self._retry.run(lambda: self._render_once(payload, options))
+            return await self._retry.run(lambda: self._render_once(payload, options, formulas))
         except asyncio.CancelledError:
             if self._closed:  # close() while this render waited: fail it, do not hang
                 raise RenderError("the renderer was closed during the render") from None
@@ -224,7 +234,9 @@ class Renderer:
         finally:
             self._budget.release(weight)
 
-    async def _render_once(self, payload: str, options: RenderOptions) -> RenderResult:
+    async def _render_once(
+        self, payload: str, options: RenderOptions, formulas: FormulaSet | None = None
+    ) -> RenderResult:
         """One attempt on one page; raises Crash when the page or the browser died under it."""
         await self._ensure_browser()
         pooled = await self._acquire()
@@ -255,6 +267,8 @@ class Renderer:
         if stray:
             raw.setdefault("violations", []).extend(stray)
         result = result_from_page(raw, body)
+        if formulas is not None:
+            result.warnings.extend(formulas.warnings(raw.get("formulaErrors")))
         result.seconds = time.perf_counter() - started
         return result
 

@@ -39,10 +39,18 @@ async ([token, options]) => {
 
 
 def scene_payload(scene: Scene) -> str:
-    """The scene as the JSON text the page parses (only what rendering needs)."""
+    """The scene as the JSON text the page parses (only what rendering needs, and the
+    formulas the page typesets)."""
+    data: dict[str, Any] = {
+        "elements": scene.elements,
+        "appState": scene.app_state,
+        "files": scene.files,
+    }
+    if scene.formulas:  # typeset into files on the page (render/formulas.py)
+        data["formulas"] = scene.formulas
     try:
         return json.dumps(
-            {"elements": scene.elements, "appState": scene.app_state, "files": scene.files},
+            data,
             ensure_ascii=False,
             allow_nan=False,
             separators=(",", ":"),

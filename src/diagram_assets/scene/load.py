@@ -117,10 +117,11 @@ def _scene_from_document(ctx: LoadContext, doc: Any, embedded: dict[str, str]) -
     check_nested(ctx, files, "$.files")
     normalise_elements(elements)
     warned: set[str] = set()
+    formulas: dict[str, str] = {}
     if embedded:
-        warned |= resolve_embedded_files(ctx, elements, files, embedded)
+        warned |= resolve_embedded_files(ctx, elements, files, embedded, formulas)
     files = normalise_files(ctx, files, elements, warned)
-    warn_missing_images(ctx, elements, files, warned)
+    warn_missing_images(ctx, elements, files, warned | formulas.keys())
     return Scene(
         elements=elements,
         app_state=app_state,
@@ -128,4 +129,5 @@ def _scene_from_document(ctx: LoadContext, doc: Any, embedded: dict[str, str]) -
         source=ctx.path,
         reads=ctx.reads,
         warnings=ctx.warnings,
+        formulas=formulas,
     )

@@ -24,6 +24,8 @@ class Scene:
     ``reads`` lists the other files the scene was built from (images an Obsidian drawing
     embeds, a figure's included specs): they are part of a job's input digest.
     ``warnings`` are one-line messages for the user (a missing image shown as a placeholder).
+    ``formulas`` maps the file ids of an Obsidian drawing's LaTeX formulas to their TeX source
+    (without the ``$$``): the renderer typesets them into ``files`` as the plugin does.
     """
 
     elements: list[Element]
@@ -32,6 +34,7 @@ class Scene:
     source: Path | None = None
     reads: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    formulas: dict[str, str] = field(default_factory=dict)
 
     def live_elements(self) -> list[Element]:
         """The elements that are drawn: everything not marked deleted."""

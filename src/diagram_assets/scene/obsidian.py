@@ -204,8 +204,21 @@ def embedded_file_lines(text: str) -> dict[str, str]:
     for heading in _EMBEDDED_HEADING.finditer(text):
         nxt = _ANY_HEADING_OR_FENCE.search(text, heading.end() + 1)
         section = text[heading.end() : nxt.start() if nxt else len(text)]
-        for line in section.split("\n"):
-            m = _EMBED_LINE.match(line.strip())
-            if m and m.group(2):
-                entries.setdefault(m.group(1), m.group(2))
+        lines = section.split("\n")
+        at = 0
+        while at < len(lines):
+            m = _EMBED_LINE.match(lines[at].strip())
+            at += 1
+            if not (m and m.group(2)):
+                continue
+            value = m.group(2)
+            if value.startswith("$$"):  # a formula may span lines, up to the line ending in $$
+                while not _formula_closed(value) and at < len(lines):
+                    value += "\n" + lines[at].rstrip()
+                    at += 1
+            entries.setdefault(m.group(1), value)
     return entries
+
+
+def _formula_closed(value: str) -> bool:
+    return len(value) >= 4 and value.endswith("$$")

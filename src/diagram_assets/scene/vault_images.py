@@ -117,8 +117,8 @@ class _Resolver:
 def _link_target(link: str) -> tuple[str | None, str]:
     """(target path, "") for a local link, or (None, why it cannot be a local image file)."""
     link = link.strip()
-    if link.startswith("$$") or link.startswith("$"):
-        return None, f"LaTeX formula {_short(link)} is not typeset by diagrams"
+    if link.startswith("$"):  # a $$…$$ formula is typeset (``formula_source``); this one is not
+        return None, f"{_short(link)} is not a formula the plugin reads (write it as $$…$$)"
     m = _WIKILINK.match(link)
     if m:
         target = m.group(1).split("|", 1)[0].split("#", 1)[0].strip()
@@ -140,6 +140,15 @@ def _link_target(link: str) -> tuple[str | None, str]:
     return None, f"unrecognised embedded file line {_short(link)}"
 
 
+def formula_source(link: str) -> str | None:
+    """The TeX of a ``$$…$$`` formula line (as the plugin reads it: between the first ``$$`` and
+    the last), or None when the line is not a formula."""
+    link = link.strip()
+    if len(link) >= 4 and link.startswith("$$") and link.endswith("$$"):
+        return link[2:-2]
+    return None
+
+
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -149,12 +158,14 @@ def resolve_embedded_files(
     elements: list[dict[str, Any]],
     files: dict[str, Any],
     embedded: dict[str, str],
+    formulas: dict[str, str],
 ) -> set[str]:
-    """Add ``files`` entries (data URLs) for image elements whose file is a vault image.
+    """Add ``files`` entries (data URLs) for image elements whose file is a vault image, and
+    ``formulas`` entries (file id → TeX) for those whose file is a ``$$…$$`` formula.
 
-    Every file read is added to ``ctx.reads``. LaTeX, remote URLs, ambiguous names and links
-    that resolve to nothing leave the element without a file and add a warning. Returns the
-    file ids warned about.
+    Every file read is added to ``ctx.reads``. Remote URLs, ambiguous names and links that
+    resolve to nothing leave the element without a file and add a warning. Returns the file ids
+    warned about.
     """
     warned: set[str] = set()
     users: dict[str, list[str]] = {}
@@ -168,6 +179,10 @@ def resolve_embedded_files(
         if fid in files or fid not in embedded:
             continue  # in the scene already, or reported as dangling later
         link = embedded[fid]
+        tex = formula_source(link)
+        if tex is not None:
+            formulas[fid] = tex
+            continue
         who = f"image element{'s' if len(ids) > 1 else ''} {', '.join(ids)}"
         target, why = _link_target(link)
         path = None
