@@ -22,7 +22,7 @@ from .elements import SceneBuilder
 from .geometry import Element, Point
 from .layered_edges import FA, Cell, Pair, Router, joined_pairs
 from .layered_marks import draw_legend, draw_mark, loop_points
-from .layered_ring import radius_of, ring_places
+from .layered_ring import radius_of, ring_places, ring_routes
 from .palettes import CELL_TYPES, INK, CellType, colors_for
 from .schema import FigureSpec, LayerSpec
 from .text import text_size
@@ -114,7 +114,9 @@ class LayeredLayout:
             if src[0] == dst[0] in recurrent and self._column_neighbours(src[0], src[1], dst[1]):
                 continue  # the column link draws it
             self._edge(src, dst)
-        if not self.ring:
+        if self.ring:
+            self._routes = ring_routes(self._pending, self.centres, CELL / 2)
+        else:
             order = [la.id for la in self.net.layers]
             router = Router(order, self.centres, self.slots, CELL / 2, self.flow_step)
             self._routes = router.routes([p for p in self._pending if p[0] != p[1]])

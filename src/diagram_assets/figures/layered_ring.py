@@ -7,6 +7,9 @@ from __future__ import annotations
 import math
 
 Slot = tuple[str, int | None]  # (layer id, cell number or None for the ⋮)
+Cell = tuple[str, int]
+Pair = tuple[Cell, Cell]
+Point = tuple[float, float]
 
 MIN_RADIUS = 60.0
 
@@ -36,6 +39,37 @@ def ring_places(
             g += 1
         g += 1 if gaps else 0
     return places
+
+
+def ring_routes(
+    pairs: list[Pair], centres: dict[Cell, Point], r: float, clear: float = 4.0
+) -> dict[Pair, list[Point]]:
+    """Chords that would graze a cell between their ends (cells close together on a large
+    ring) bend towards the centre, through one point, just enough to pass it."""
+    routes: dict[Pair, list[Point]] = {}
+    for src, dst in pairs:
+        if src == dst:
+            continue
+        p, q = centres[src], centres[dst]
+        others = [c for k, c in centres.items() if k not in (src, dst)]
+        if all(_distance(c, p, q) > r + clear for c in others):
+            continue
+        mid = ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2)
+        for step in range(9, -1, -1):
+            via = (_round(mid[0] * step / 10), _round(mid[1] * step / 10))
+            if all(min(_distance(c, p, via), _distance(c, via, q)) > r + clear for c in others):
+                break
+        routes[(src, dst)] = [via]
+    return routes
+
+
+def _distance(c: Point, p: Point, q: Point) -> float:
+    """From ``c`` to the segment p–q."""
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    length2 = dx * dx + dy * dy
+    t = 0.0 if length2 == 0 else ((c[0] - p[0]) * dx + (c[1] - p[1]) * dy) / length2
+    t = max(0.0, min(1.0, t))
+    return math.hypot(c[0] - p[0] - t * dx, c[1] - p[1] - t * dy)
 
 
 def radius_of(places: dict[Slot, tuple[float, float, float]]) -> float:
