@@ -60,12 +60,21 @@ def layer_pairs(
         return [((a.id, i), (b.id, j)) for i, j in zip(xs, ys, strict=False)]
     if kind == "window":
         assert b.window is not None
-        drawn = set(xs)
+        w, s = b.window, b.stride
+        if b.windows_from(a):  # each cell of b takes a window of a
+            drawn = set(xs)
+            return [
+                ((a.id, i), (b.id, j))
+                for j in ys
+                for i in range((j - 1) * s + 1, (j - 1) * s + 1 + w)
+                if i in drawn
+            ]
+        drawn = set(ys)  # transposed: each cell of a feeds a window of b
         return [
             ((a.id, i), (b.id, j))
-            for j in ys
-            for i in range((j - 1) * b.stride + 1, (j - 1) * b.stride + 1 + b.window)
-            if i in drawn
+            for i in xs
+            for j in range((i - 1) * s + 1, (i - 1) * s + 1 + w)
+            if j in drawn
         ]
     whole_self = a.id == b.id and ia is None and ib is None
     return [((a.id, i), (b.id, j)) for i in xs for j in ys if not (whole_self and i >= j)]
@@ -97,6 +106,7 @@ class Router:
         self.top = {ident: self._extent(ident, -1) for ident in order}
         self.bottom = {ident: self._extent(ident, 1) for ident in order}
         self.arced: set[tuple[str, int]] = set()  # (layer, side) with an arc over it
+        self.edges_to: dict[tuple[str, str], int] = {}
 
     def _extent(self, ident: str, side: int) -> float:
         across = [a for (lid, _), (_, a) in self.centres.items() if lid == ident]
@@ -106,6 +116,7 @@ class Router:
         """The bent paths (pairs not listed are straight). Skip arcs are placed shortest
         span first, so an arc over more layers passes outside the arcs it spans."""
         out: dict[Pair, list[FA]] = {}
+        self.edges_to = _edge_counts(pairs)
         skips = [p for p in pairs if self._span(p) >= 2]
         for pair in sorted(skips, key=self._span):  # stable: pairs keep their order
             out[pair] = self._skip(pair)
@@ -144,15 +155,30 @@ class Router:
 
     def _bow(self, pair: Pair) -> list[FA]:
         """Two cells of one column: a bow beside it, the further apart the wider — behind
-        the first layer, else ahead (capped between layers so it reaches no other column)."""
+        the first layer, ahead of the last, and between two layers on the side with fewer
+        edges (capped there, so it reaches no other column)."""
         (layer, _), _ = pair
         (f, a1), (_, a2) = self.centres[pair[0]], self.centres[pair[1]]
         n = self.index[layer]
         side = -1 if n == 0 and len(self.order) > 1 else 1
+        if 0 < n < len(self.order) - 1:  # between two layers: on the side with fewer edges
+            back = self.edges_to.get((layer, self.order[n - 1]), 0)
+            ahead = self.edges_to.get((layer, self.order[n + 1]), 0)
+            side = -1 if back < ahead else 1
         bow = self.r + BOW_MIN + BOW_RATE * abs(a2 - a1)
         if 0 < n < len(self.order) - 1:
             bow = min(bow, 0.6 * self.flow_step)
         return [(f + side * bow, (a1 + a2) / 2)]
+
+
+def _edge_counts(pairs: list[Pair]) -> dict[tuple[str, str], int]:
+    """How many edges join each two layers, keyed both ways round."""
+    counts: dict[tuple[str, str], int] = {}
+    for (la, _), (lb, _) in pairs:
+        counts[(la, lb)] = counts.get((la, lb), 0) + 1
+        if la != lb:
+            counts[(lb, la)] = counts.get((lb, la), 0) + 1
+    return counts
 
 
 def _first(slots: dict[str, list[int | None]]) -> list[tuple[str, list[int]]]:

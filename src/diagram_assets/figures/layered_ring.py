@@ -1,6 +1,7 @@
 """``layout: ring``: every cell of a layered network on one circle (Hopfield networks,
 Boltzmann machines, Markov chains, Kohonen maps): the layers follow each other clockwise,
-the first one centred on the left, a free slot between two layers; every edge is a chord."""
+the first one centred on the left (a single layer starts on top), a free slot between two
+layers; every edge is a chord (bent inwards where it would graze a cell)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def ring_places(
     step = 2 * math.pi / max(total, 2)
     radius = max(MIN_RADIUS, spacing / (2 * math.sin(step / 2))) if total > 1 else 0.0
     first = len(slots[order[0]])
-    start = math.pi - (first - 1) / 2 * step  # the first layer centred on the left
+    # one layer: its first cell on top; more: the first layer centred on the left
+    start = -math.pi / 2 if len(order) == 1 else math.pi - (first - 1) / 2 * step
     places: dict[Slot, tuple[float, float, float]] = {}
     g = 0
     for ident in order:

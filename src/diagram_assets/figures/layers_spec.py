@@ -151,7 +151,8 @@ def _misplaced_keys(node: Node) -> None:
 
 def _parse_window(f: SpecFields, layers: list[LayerSpec], n: int) -> None:
     """``window:``/``stride:``: each cell joins a window of consecutive cells of the previous
-    layer (a convolution); the windows must fit in the previous layer."""
+    layer (a convolution) — or, when this layer is the larger one, each cell of the previous
+    layer feeds a window of this one (a transposed convolution). The windows must fit."""
     layer = layers[-1]
     window_node, stride_node = f.get("window"), f.get("stride")
     if window_node is None:
@@ -175,12 +176,14 @@ def _parse_window(f: SpecFields, layers: list[LayerSpec], n: int) -> None:
     stride = as_int(stride_node, "`stride`", 1, MAX_WINDOW) if stride_node is not None else 1
     prev = layers[-2]
     need = (layer.size - 1) * stride + window
-    if need > prev.size:
+    spread = (prev.size - 1) * stride + window  # a transposed convolution: the other way
+    if need > prev.size and spread > layer.size:
         most = (prev.size - window) // stride + 1
         raise window_node.error(
             f"{layer.size} windows of {window} cells (stride {stride}) need {need} cells, "
             f"but `{prev.id}` has {prev.size}",
-            fix=f"make this layer at most {most} cells" if most >= 1 else "use a smaller window",
+            fix=(f"make this layer at most {most} cells, or " if most >= 1 else "")
+            + f"at least {spread} (each cell of `{prev.id}` then feeds a window of this one)",
         )
     layer.window, layer.stride = window, stride
 

@@ -117,6 +117,11 @@ class LayerSpec:
     window: int | None = None  # windowed connectivity to the previous layer (convolutions)
     stride: int = 1
 
+    def windows_from(self, prev: LayerSpec) -> bool:
+        """With ``window``: True when this layer's cells take windows of ``prev`` (a
+        convolution), False when ``prev``'s cells feed windows of this one (transposed)."""
+        return (self.size - 1) * self.stride + (self.window or 1) <= prev.size
+
     def visible_cells(self) -> list[int]:
         """1-based numbers of the cells drawn (the ⋮ sits before the last one when shortened)."""
         if self.show is None:
