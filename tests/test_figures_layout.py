@@ -18,7 +18,7 @@ from diagram_assets.figures import (
     load_figure_spec,
 )
 from diagram_assets.figures.geometry import bounds
-from diagram_assets.figures.palettes import CELL_TYPES, HIGHLIGHT
+from diagram_assets.figures.palettes import CELL_TYPES, HIGHLIGHT, highlight_for
 from diagram_assets.figures.schema import parse_figure
 from diagram_assets.figures.text import LIBERATION_SANS, fonts_available, text_size
 from diagram_assets.specyaml import parse_spec_yaml
@@ -388,8 +388,9 @@ def test_arrows_between_two_highlighted_shapes_are_highlighted():
         "steps:\n  - {name: one, highlight: [a, h]}\n  - {name: two, highlight: [o]}\n"
     )
     (_, one), (_, two) = build_steps(spec)
-    lit_one = {e["id"] for e in one.elements if e["strokeColor"] == HIGHLIGHT}
-    lit_two = {e["id"] for e in two.elements if e["strokeColor"] == HIGHLIGHT}
+    zoo = highlight_for("zoo")  # a layered net's default palette
+    lit_one = {e["id"] for e in one.elements if e["strokeColor"] == zoo}
+    lit_two = {e["id"] for e in two.elements if e["strokeColor"] == zoo}
     assert {"edge:a[1]>h[2]", "edge:a[2]>h[1]", "link:h[1]>2", "loop:h[1]"} <= lit_one
     assert not any(i.startswith("edge:h") for i in lit_one)  # o is not highlighted
     assert lit_two == {"o[1]"}  # one shape alone: no arrow joins it to another lit shape

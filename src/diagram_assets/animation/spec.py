@@ -34,6 +34,7 @@ The schema (every key but the frame source is optional)::
     size: [720, 420]               # the canvas size (default: the largest frame)
     align: center                  # where padded frames sit: center, top, bottom-left, …
     scale: 1                       # resize images / render drawings and figures at this scale
+                                   # (default 1; 2 for figure steps)
     # output
     formats: [gif, webp]           # any of gif, webp, apng (default [gif])
     dither: false                  # Floyd–Steinberg for frames that need colour reduction
@@ -50,6 +51,7 @@ from ..specyaml import Node, load_spec_yaml
 from .spec_model import (
     ANIMATION_KEYS,
     ANIMATIONS_FOLDER,
+    FIGURE_SCALE,
     SOURCE_KEYS,
     SPEC_SUFFIXES,
     AnimationSpec,
@@ -144,6 +146,8 @@ def _from_yaml(doc: Node, path: Path, root: Path | None) -> AnimationSpec:
     spec = AnimationSpec(path=path, name=spec_stem(path), kind="images", root=root)
     spec.places = {key: node.place for key, node in nodes.items()}
     _read_source(spec, fields, doc)
+    if spec.kind == "figure":
+        spec.scale = FIGURE_SCALE  # figures are small at scale 1: steps render larger
     if fields.has("name"):
         spec.name = check_name(top["name"], spec, spec.place("name"))
     else:

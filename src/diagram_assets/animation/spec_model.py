@@ -48,6 +48,7 @@ ANIMATION_KEYS = {
 MAX_DURATION_MS = 600_000  # ten minutes per frame
 MAX_CANVAS_SIDE = 16_384
 MAX_PLAYS = 65_536
+FIGURE_SCALE = 2.0  # the default scale of frames made from a figure's steps
 
 Rgba = tuple[int, int, int, int]
 SourceKind = Literal["images", "drawing", "figure"]

@@ -9,7 +9,7 @@ from . import FIGURES_VERSION
 from .element_keys import fractional_index, stable_int
 from .elements import SceneBuilder, Style
 from .geometry import Element, bounds
-from .palettes import HIGHLIGHT, INK
+from .palettes import INK, highlight_for
 from .schema import FigureSpec, Ref
 from .text import EXCALIFONT, LIBERATION_SANS
 
@@ -95,8 +95,8 @@ def _joining(shapes: set[str], elements: list[Element]) -> set[str]:
     return out
 
 
-def _highlight(element: Element) -> None:
-    element["strokeColor"] = HIGHLIGHT
+def _highlight(element: Element, colour: str) -> None:
+    element["strokeColor"] = colour
     element["strokeWidth"] = max(2, element["strokeWidth"] + 1)
 
 
@@ -143,7 +143,7 @@ def build_steps(spec: FigureSpec) -> list[tuple[str, Scene]]:
             if element["id"] in invisible:
                 element["opacity"] = 0
             if element["id"] in lit:
-                _highlight(element)
+                _highlight(element, highlight_for(spec.palette))
         out.append((step.name, _scene(spec, elements)))
     return out
 

@@ -44,7 +44,7 @@ def resolve_include(
         )
     if not base_path.is_file():
         raise inc_node.error(
-            f"the included spec `{target}` does not exist",
+            f"the included spec `{target}` does not exist (looked for {base_path})",
             fix="give a path relative to this spec's folder",
         )
     if base_path == path.resolve() or base_path in [p.resolve() for p in reads]:

@@ -1,11 +1,13 @@
 """Layout of layered networks in the Neural Network Zoo's conventions.
 
 Layers are columns (left → right) or rows (bottom → top), each centred on the same axis and
-evenly spaced. Cells are filled discs with a rim; some carry a mark inside. Connections are
+evenly spaced — or, with ``layout: ring``, every cell sits on one circle
+(:mod:`.layered_ring`). Cells are filled discs with a rim; some carry a mark inside. Edges are
 thin black lines without heads, drawn behind the cells and bound to them (they are headless
 Excalidraw arrows, so moving a cell in Excalidraw keeps its edges attached). Recurrent cells
 get a small loop on top and short links to their neighbours in the column. Layers larger than
 ``max_cells`` show their first cells, a ⋮ and the last cell, with the true size in the label.
+Which cells are joined, and the arcs of skip connections: :mod:`.layered_edges`.
 
 The layout is computed in a (flow, across) frame and mapped to the page at the end, so both
 orientations share one code path.
@@ -17,7 +19,10 @@ import itertools
 import math
 
 from .elements import SceneBuilder
-from .geometry import Element, Point, bounds
+from .geometry import Element, Point
+from .layered_edges import FA, Cell, Pair, Router, joined_pairs
+from .layered_marks import draw_legend, draw_mark, loop_points
+from .layered_ring import radius_of, ring_places, ring_routes
 from .palettes import CELL_TYPES, INK, CellType, colors_for
 from .schema import FigureSpec, LayerSpec
 from .text import text_size
@@ -26,8 +31,6 @@ CELL = 30  # cell diameter
 ACROSS = 48  # distance between cell centres in a layer
 FLOW = 120  # distance between layers
 FLOW_RECURRENT = 150  # … in a net with recurrent columns: flatter edges leave room for loops
-LOOP_SIZE = 0.4  # a self-loop's radius, as a fraction of the cell's
-LOOP_OUT = 0.85  # how far the loop stands out: its centre is this many loop radii past the rim
 GAP = 1  # binding gap between an edge's end and the cell rim
 DOT = 4  # diameter of the ⋮ dots
 
@@ -38,13 +41,18 @@ class LayeredLayout:
         self.spec = spec
         self.net = spec.layers
         self.b = builder
-        self.vertical = self.net.orientation == "bottom-to-top"
-        self.cells: dict[tuple[str, int], Element] = {}
-        self.centres: dict[tuple[str, int], tuple[float, float]] = {}  # (flow, across)
+        self.ring = self.net.layout == "ring"  # then (flow, across) is simply (x, y)
+        self.vertical = self.net.orientation == "bottom-to-top" and not self.ring
+        self.cells: dict[Cell, Element] = {}
+        self.centres: dict[Cell, FA] = {}  # (flow, across)
         self.flow_of: dict[str, float] = {}
         self.slots: dict[str, list[int | None]] = {}  # None = the ⋮ slot
-        self._pending: list[tuple[tuple[str, int], tuple[str, int]]] = []
-        self._links: list[tuple[tuple[str, int], tuple[str, int]]] = []
+        self.slot_at: dict[tuple[str, int | None], FA] = {}  # every slot's centre, ⋮ too
+        self.angle: dict[tuple[str, int | None], float] = {}  # ring: each slot's angle
+        self.flow_step = 0.0
+        self._pending: list[Pair] = []
+        self._links: list[Pair] = []
+        self._routes: dict[Pair, list[FA]] = {}
 
     # -- frame mapping -----------------------------------------------------------------
     def page(self, f: float, a: float) -> Point:
@@ -64,6 +72,7 @@ class LayeredLayout:
         )
         base = FLOW_RECURRENT if any(la.recurrent for la in layers) else FLOW
         flow_step = base if self.vertical else max(base, label_width + 24)
+        self.flow_step = flow_step
         for i, layer in enumerate(layers):
             self.flow_of[layer.id] = i * flow_step
             visible = layer.visible_cells()
@@ -72,10 +81,15 @@ class LayeredLayout:
                 slots.insert(len(slots) - 1, None)
             self.slots[layer.id] = slots
             for k, cell in enumerate(slots):
-                if cell is None:
-                    continue
                 a = (k - (len(slots) - 1) / 2) * ACROSS
-                self.centres[(layer.id, cell)] = (self.flow_of[layer.id], a)
+                self.slot_at[(layer.id, cell)] = (self.flow_of[layer.id], a)
+        if self.ring:
+            for slot, (x, y, angle) in ring_places(self.slots, ACROSS).items():
+                self.slot_at[slot] = (x, y)
+                self.angle[slot] = angle
+        for (ident, cell), centre in self.slot_at.items():
+            if cell is not None:
+                self.centres[(ident, cell)] = centre
         self._edges()
         self._column_links()
         for layer in layers:
@@ -93,32 +107,23 @@ class LayeredLayout:
 
     # -- edges -------------------------------------------------------------------------
     def _edges(self) -> None:
-        pairs: list[tuple[tuple[str, int], tuple[str, int]]] = []
-        layers = self.net.layers
-        for prev, layer in itertools.pairwise(layers):
-            pairs += self._pairs(prev, layer, layer.connect, None, None)
-        for conn in self.net.connections:
-            a = next(la for la in layers if la.id == conn.source.target)
-            b = next(la for la in layers if la.id == conn.target.target)
-            pairs += self._pairs(a, b, conn.kind, conn.source.index, conn.target.index)
-        seen: set[tuple[tuple[str, int], tuple[str, int]]] = set()
-        for src, dst in pairs:
-            if (src, dst) in seen or src == dst:
-                continue
-            seen.add((src, dst))
+        recurrent = {la.id for la in self.net.layers if la.recurrent}
+        for src, dst in joined_pairs(self.net):
+            if src == dst and src[0] in recurrent:
+                continue  # the cell's own loop draws it
+            if src[0] == dst[0] in recurrent and self._column_neighbours(src[0], src[1], dst[1]):
+                continue  # the column link draws it
             self._edge(src, dst)
+        if self.ring:
+            self._routes = ring_routes(self._pending, self.centres, CELL / 2)
+        else:
+            order = [la.id for la in self.net.layers]
+            router = Router(order, self.centres, self.slots, CELL / 2, self.flow_step)
+            self._routes = router.routes([p for p in self._pending if p[0] != p[1]])
 
-    @staticmethod
-    def _pairs(
-        a: LayerSpec, b: LayerSpec, kind: str, ia: int | None, ib: int | None
-    ) -> list[tuple[tuple[str, int], tuple[str, int]]]:
-        if kind == "none":
-            return []
-        xs = [ia] if ia is not None else a.visible_cells()
-        ys = [ib] if ib is not None else b.visible_cells()
-        if kind == "one-to-one":
-            return [((a.id, i), (b.id, j)) for i, j in zip(xs, ys, strict=False)]
-        return [((a.id, i), (b.id, j)) for i in xs for j in ys]
+    def _column_neighbours(self, layer: str, c1: int, c2: int) -> bool:
+        slots = self.slots[layer]
+        return abs(slots.index(c1) - slots.index(c2)) == 1
 
     def _rim_points(
         self, c1: tuple[float, float], c2: tuple[float, float], r1: float, r2: float
@@ -151,10 +156,9 @@ class LayeredLayout:
     def _cells(self, layer: LayerSpec) -> None:
         fill, rim = self._cell_colors(layer)
         group = f"layer:{layer.id}"
-        for k, cell in enumerate(self.slots[layer.id]):
+        for cell in self.slots[layer.id]:
             if cell is None:
-                f = self.flow_of[layer.id]
-                a = (k - (len(self.slots[layer.id]) - 1) / 2) * ACROSS
+                f, a = self.slot_at[(layer.id, None)]
                 for d in (-1, 0, 1):
                     x, y = self.page(f, a + d * 8)
                     dot = self.b.ellipse(
@@ -196,37 +200,56 @@ class LayeredLayout:
             for src, dst in lines:
                 if me not in (src, dst) or src == dst:
                     continue
-                f1, a1 = self.centres[dst if src == me else src]
+                f1, a1 = self._toward(me, (src, dst))
                 angle = math.degrees(math.atan2(a1 - a0, f1 - f0))
                 if -90 < angle < 0:
                     steepest = min(steepest, angle)
             narrowest = min(narrowest, steepest + 90)
         return -90 + narrowest / 2
 
+    def _toward(self, me: Cell, pair: Pair) -> FA:
+        """The point an edge leaves ``me`` towards: the other cell, or its path's first bend."""
+        src, dst = pair
+        via = self._routes.get(pair)
+        if via:
+            return via[0] if src == me else via[-1]
+        return self.centres[dst if src == me else src]
+
     def _loops(self, layer: LayerSpec) -> None:
-        towards = self._loop_direction(layer)
+        towards = None if self.ring else self._loop_direction(layer)
         for cell in layer.visible_cells():
-            f, a = self.centres[(layer.id, cell)]
-            shape = self.cells[(layer.id, cell)]
-            pts = [self.page(f + pf, a + pa) for pf, pa in loop_points(CELL / 2 + GAP, towards)]
             ref = f"{layer.id}[{cell}]"
-            loop = self.b.arrow(
-                f"loop:{ref}",
-                pts,
-                shape,
-                shape,
-                head=None,
-                curved=True,
-                gap_start=GAP,
-                gap_end=GAP,
-                stroke=INK,
-            )
+            loop = self._loop(f"loop:{ref}", (layer.id, cell), towards)
             self.b.tag(ref, loop)
             self.b.tag(layer.id, loop)
 
+    def _loop(self, eid: str, me: Cell, towards: float | None) -> Element:
+        """A small loop on a cell (pointing ``towards``, degrees; on a ring: outwards)."""
+        f, a = self.centres[me]
+        if towards is None:
+            towards = self.angle[me] if self.ring else -55.0
+        shape = self.cells[me]
+        pts = [self.page(f + pf, a + pa) for pf, pa in loop_points(CELL / 2 + GAP, towards)]
+        return self.b.arrow(
+            eid,
+            pts,
+            shape,
+            shape,
+            head=None,
+            curved=True,
+            gap_start=GAP,
+            gap_end=GAP,
+            stroke=INK,
+        )
+
     def _labels(self) -> None:
+        if self.ring:
+            self._ring_labels()
+            return
         r = CELL / 2
         far = max((a for _, a in self.centres.values()), default=0.0) + r
+        bent = [a + 4 for via in self._routes.values() for _, a in via]
+        far = max([far, *bent])
         fam, size = self.b.style.font_family, self.b.style.font_size
         for layer in self.net.layers:
             text = self._label(layer)
@@ -242,19 +265,53 @@ class LayeredLayout:
                 label = self.b.text(f"{layer.id}.label", x, y, text)
             self.b.tag(layer.id, label)
 
-    def _straight(self, eid: str, src: tuple[str, int], dst: tuple[str, int]) -> Element:
+    def _ring_labels(self) -> None:
+        """Each layer's label outside the circle, beside its middle slot."""
+        fam, size = self.b.style.font_family, self.b.style.font_size
+        out = radius_of({k: (x, y, 0.0) for k, (x, y) in self.slot_at.items()}) + CELL / 2 + 10
+        for layer in self.net.layers:
+            text = self._label(layer)
+            if not text:
+                continue
+            _w, h = text_size(text, fam, size)
+            slots = self.slots[layer.id]
+            t = math.radians(self.angle[(layer.id, slots[(len(slots) - 1) // 2])])
+            x, y = out * math.cos(t), out * math.sin(t)
+            if math.cos(t) > 0.35:
+                label = self.b.text(f"{layer.id}.label", x, y, text, align="left")
+            elif math.cos(t) < -0.35:
+                label = self.b.text(f"{layer.id}.label", x, y, text, align="right")
+            else:
+                y += math.copysign(h / 2, math.sin(t))
+                label = self.b.text(f"{layer.id}.label", x, y, text)
+            self.b.tag(layer.id, label)
+
+    def _straight(self, eid: str, src: Cell, dst: Cell) -> Element:
         """A headless line from rim to rim, bound to both cells."""
         r = CELL / 2
         p1, p2 = self._rim_points(self.centres[src], self.centres[dst], r, r)
         cells = self.cells[src], self.cells[dst]
         return self.b.arrow(eid, [p1, p2], *cells, head=None, gap_start=GAP, gap_end=GAP)
 
+    def _bent(self, eid: str, src: Cell, dst: Cell, via: list[FA]) -> Element:
+        """A headless curve through ``via``, leaving and entering the rims towards it."""
+        r = CELL / 2
+        p1, _ = self._rim_points(self.centres[src], via[0], r, 0)
+        _, p2 = self._rim_points(via[-1], self.centres[dst], 0, r)
+        points = [p1, *(self.page(f, a) for f, a in via), p2]
+        cells = self.cells[src], self.cells[dst]
+        return self.b.arrow(eid, points, *cells, head=None, curved=True, gap_start=GAP, gap_end=GAP)
+
+    def _edge_element(self, src: Cell, dst: Cell) -> Element:
+        eid = f"edge:{src[0]}[{src[1]}]>{dst[0]}[{dst[1]}]"
+        if src == dst:
+            return self._loop(eid, src, None)
+        via = self._routes.get((src, dst))
+        return self._bent(eid, src, dst, via) if via else self._straight(eid, src, dst)
+
     def bind_edges(self) -> None:
         """Create the edges (behind the cells) now that the cells exist."""
-        made = [
-            self._straight(f"edge:{src[0]}[{src[1]}]>{dst[0]}[{dst[1]}]", src, dst)
-            for src, dst in self._pending
-        ]
+        made = [self._edge_element(src, dst) for src, dst in self._pending]
         for src, dst in self._links:
             link = self._straight(f"link:{src[0]}[{src[1]}]>{dst[1]}", src, dst)
             self.b.tag(src[0], link)
@@ -263,63 +320,6 @@ class LayeredLayout:
         ids = {e["id"] for e in made}
         rest = [e for e in self.b.elements if e["id"] not in ids]
         self.b.elements[:] = made + rest
-
-
-def loop_points(r: float, towards: float = -55.0) -> list[Point]:
-    """A small round loop on a cell of radius ``r``: points relative to the cell's centre.
-
-    The loop is an arc of a circle of radius ``LOOP_SIZE · r`` whose centre sits just outside
-    the rim in the direction ``towards`` (degrees, 0 = along the flow, −90 = "up"); it starts
-    and ends where the two circles cross, so both ends touch the cell, close together.
-    """
-    rho = LOOP_SIZE * r
-    d = r + LOOP_OUT * rho
-    t = math.radians(towards)
-    cx, cy = d * math.cos(t), d * math.sin(t)
-    # where the loop circle meets the cell's circle: angle seen from the loop's centre
-    cos_phi = (d * d + rho * rho - r * r) / (2 * d * rho)
-    phi = math.acos(max(-1.0, min(1.0, cos_phi)))
-    back = t + math.pi  # direction from the loop's centre to the cell's centre
-    start, end = back + phi, back - phi + 2 * math.pi
-    n = 10
-    return [
-        (
-            cx + rho * math.cos(start + (end - start) * i / n),
-            cy + rho * math.sin(start + (end - start) * i / n),
-        )
-        for i in range(n + 1)
-    ]
-
-
-def draw_mark(
-    b: SceneBuilder, cells: CellType, ref: str, x: float, y: float, d: float, groups: list[str]
-) -> list[Element]:
-    """The mark inside a cell: a circle, a triangle or a square (thin dark outline)."""
-    if cells.mark == "circle":
-        return [b.ellipse(f"{ref}.mark", x, y, d * 0.5, stroke=INK, stroke_width=1, groups=groups)]
-    if cells.mark == "triangle":
-        rr = d * 0.28
-        pts = [
-            (x + rr * math.cos(math.radians(t)), y + rr * math.sin(math.radians(t)) + d * 0.04)
-            for t in (-90, 30, 150, -90)
-        ]
-        return [b.line(f"{ref}.mark", pts, stroke=INK, stroke_width=1, groups=groups)]
-    if cells.mark == "square":
-        s = d * 0.42
-        return [
-            b.rect(
-                f"{ref}.mark",
-                x - s / 2,
-                y - s / 2,
-                s,
-                s,
-                rounded=False,
-                stroke=INK,
-                stroke_width=1,
-                groups=groups,
-            )
-        ]
-    return []
 
 
 def build_layers(spec: FigureSpec, builder: SceneBuilder) -> None:
@@ -332,43 +332,6 @@ def build_layers(spec: FigureSpec, builder: SceneBuilder) -> None:
             if layer.cells not in used:
                 used.append(layer.cells)
         draw_legend(spec, builder, used)
-
-
-def draw_legend(spec: FigureSpec, b: SceneBuilder, used: list[CellType]) -> None:
-    """One row of (cell, name) pairs under the figure, wrapped to the figure's width."""
-    min_x, _, max_x, max_y = bounds(b.elements)
-    d = 20
-    fam, size = b.style.font_family, max(10, b.style.font_size - 2)
-    x, y = min_x, max_y + 28 + d / 2
-    limit = max(max_x, min_x + 360)
-    for cell in used:
-        w, _ = text_size(cell.title, fam, size)
-        if x > min_x and x + d + 8 + w > limit:
-            x, y = min_x, y + d + 14
-        colors = colors_for(spec.palette, cell.family)
-        groups = [f"legend:{cell.name}", "legend"]
-        icon = b.ellipse(
-            f"legend:{cell.name}",
-            x + d / 2,
-            y,
-            d,
-            fill=colors.fill,
-            stroke=colors.stroke,
-            stroke_width=2,
-            groups=groups,
-        )
-        draw_mark(b, cell, f"legend:{cell.name}", x + d / 2, y, d, groups)
-        b.text(
-            f"legend:{cell.name}.label",
-            x + d + 8,
-            y,
-            cell.title,
-            size=size,
-            align="left",
-            groups=groups,
-        )
-        x += d + 8 + w + 24
-        del icon
 
 
 __all__ = ["CELL_TYPES", "build_layers"]

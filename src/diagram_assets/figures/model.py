@@ -15,6 +15,9 @@ from .palettes import CellType
 STYLES = ("clean", "sketch")
 ORIENTATIONS = ("left-to-right", "bottom-to-top")
 CONNECT_KINDS = ("full", "one-to-one", "none")
+LAYOUTS = ("layers", "ring")  # layered nets: columns (or rows), or every cell on one circle
+HEIGHTS = ("equal", "proportional", "log")  # how many cells a shortened layer draws
+MAX_WINDOW = 1_000
 SIDES = ("left", "right")
 MAX_LAYER_SIZE = 1_000_000
 MAX_INCLUDE_DEPTH = 8
@@ -37,6 +40,8 @@ LAYERS_KEYS = {
     "legend": "true to draw a legend of the cell types",
     "max_cells": "layers larger than this are shortened with ⋮",
     "connections": "extra connections between layers or cells",
+    "layout": "layers (columns or rows) or ring (every cell on one circle)",
+    "heights": "equal, proportional or log: drawn cells per layer by its size",
 }
 BLOCKS_KEYS = {
     "blocks": "the list of columns",
@@ -52,6 +57,8 @@ LAYER_KEYS = {
     "fill": "fill colour (#rrggbb)",
     "stroke": "rim colour (#rrggbb)",
     "recurrent": "draw self-loops and column links (default: by cell type)",
+    "window": "each cell joins this many consecutive cells of the previous layer",
+    "stride": "with window: how far each cell's window moves on (default 1)",
 }
 CONNECTION_KEYS = {
     "from": "a layer id or a cell like h1[2]",
@@ -107,6 +114,13 @@ class LayerSpec:
     stroke: str | None
     recurrent: bool
     node: Node = field(repr=False)
+    window: int | None = None  # windowed connectivity to the previous layer (convolutions)
+    stride: int = 1
+
+    def windows_from(self, prev: LayerSpec) -> bool:
+        """With ``window``: True when this layer's cells take windows of ``prev`` (a
+        convolution), False when ``prev``'s cells feed windows of this one (transposed)."""
+        return (self.size - 1) * self.stride + (self.window or 1) <= prev.size
 
     def visible_cells(self) -> list[int]:
         """1-based numbers of the cells drawn (the ⋮ sits before the last one when shortened)."""
@@ -130,6 +144,8 @@ class LayersSpec:
     max_cells: int
     layers: list[LayerSpec]
     connections: list[ConnectionSpec]
+    layout: str = "layers"
+    heights: str = "equal"
 
 
 @dataclass

@@ -118,7 +118,15 @@ PALETTES: dict[str, dict[str, Colors]] = {
     },
 }
 
-HIGHLIGHT = "#e03131"  # stroke of highlighted elements in steps
+HIGHLIGHT = "#e03131"  # stroke of highlighted elements in steps (transformer palette)
+# Per palette: red is lost on the Zoo's orange and blue cells; a dark violet is a hue the
+# Zoo does not use and stands out on all five of its fills (and on white).
+HIGHLIGHTS = {"zoo": "#5f3dc4", "transformer": HIGHLIGHT}
+
+
+def highlight_for(palette: str) -> str:
+    """The stroke colour of highlighted shapes and edges in the steps of a figure."""
+    return HIGHLIGHTS.get(palette, HIGHLIGHT)
 
 
 def normalise_name(text: str) -> str:
