@@ -29,8 +29,10 @@ import math
 from .blocks_arrows import BlockArrows
 from .blocks_layout import (
     ARROW_GAP,
+    CAPTION_PAD,
     PE,
     PE_DIST,
+    SHAPE_GAP,
     STACK_IN,
     STACK_OUT,
     SUM,
@@ -40,8 +42,9 @@ from .blocks_layout import (
     Placed,
     StackBox,
 )
+from .blocks_links import LinkRouter, box_of
 from .elements import SceneBuilder
-from .palettes import INK, colors_for
+from .palettes import INK, SHAPE_INK, colors_for
 from .schema import FigureSpec, ItemSpec
 from .text import text_size
 
@@ -66,12 +69,27 @@ class BlocksDrawing:
             for p in col.placed:
                 self._draw_item(col, p)
         arrows_start = len(self.b.elements)
+        containers = {
+            f"{box.item.id}" for col in self.layout.columns for box in col.stacks.values()
+        }
+        self.arrows.obstacles = [
+            box_of(e)
+            for e in self.b.elements[shapes_start:]
+            if e["type"] in ("rectangle", "ellipse")
+            or (e["type"] == "text" and e.get("containerId") is None)
+        ]
         for col in self.layout.columns:
-            for n, p in enumerate(col.placed):
-                if n > 0 and p.item.heads > 0:
-                    self.arrows.inputs(col, col.placed[n - 1], p)
+            for p in col.placed:
+                if len(p.preds) == 1 and p.item.heads > 0:
+                    self.arrows.inputs(col, p.preds[0], p)
+                elif p.preds and p.item.heads > 0:
+                    self.arrows.join(col, p)
                 if p.item.residual is not None:
                     self.arrows.residual(col, p)
+        router = LinkRouter(self.layout, containers)
+        for link in self.layout.diagram.links:  # every link the columns did not draw
+            if id(link) not in self.arrows.drawn:
+                router.draw(link)
         arrows = self.b.elements[arrows_start:]
         shapes = self.b.elements[shapes_start:arrows_start]
         head = self.b.elements[:shapes_start]
@@ -86,45 +104,57 @@ class BlocksDrawing:
 
     def _draw_stack(self, col: ColumnLayout, box: StackBox) -> None:
         c = colors_for(self.spec.palette, "stack")
-        half = self.layout.block_width / 2
+        item = box.item
+        half = self.layout.half_width(col, item.id)
+        cap = self.layout.caption_size(item) if self.layout.frame.turned else 0.0
         if col.sign < 0:
-            x0, x1 = col.x - half - STACK_OUT, col.x + half + STACK_IN
+            x0, x1 = col.x - half - STACK_OUT - cap, col.x + half + STACK_IN
         else:
-            x0, x1 = col.x - half - STACK_IN, col.x + half + STACK_OUT
-        groups = [f"stack:{box.item.id}"]
+            x0, x1 = col.x - half - STACK_IN - cap, col.x + half + STACK_OUT
+        groups = [f"stack:{item.id}"]
         rect = self.b.rect(
-            box.item.id,
+            item.id,
             x0,
             box.top,
             x1 - x0,
             box.bottom - box.top,
-            fill=c.fill,
-            stroke=c.stroke,
+            fill=item.fill or c.fill,
+            stroke=item.stroke or c.stroke,
             groups=groups,
         )
-        size = self.size + 4
-        cy = (box.top + box.bottom) / 2
-        if col.sign < 0:
-            label = self.b.text(
-                f"{box.item.id}.label",
-                x0 - 12,
-                cy,
-                box.item.text,
+        if item.caption:  # a group: its caption inside the box, at the top left
+            size = self.size + 2
+            _, th = text_size(item.text, self.fam, size)
+            label = self.b.raw.text(
+                f"{item.id}.label",
+                rect["x"] + CAPTION_PAD + 4,
+                rect["y"] + CAPTION_PAD + th / 2,
+                item.text,
                 size=size,
+                align="left",
+                groups=groups,
+            )
+        elif col.sign < 0:
+            label = self.b.text(
+                f"{item.id}.label",
+                x0 - 12,
+                (box.top + box.bottom) / 2,
+                item.text,
+                size=self.size + 4,
                 align="right",
                 groups=groups,
             )
         else:
             label = self.b.text(
-                f"{box.item.id}.label",
+                f"{item.id}.label",
                 x1 + 12,
-                cy,
-                box.item.text,
-                size=size,
+                (box.top + box.bottom) / 2,
+                item.text,
+                size=self.size + 4,
                 align="left",
                 groups=groups,
             )
-        for ref in (box.item.id, box.item.column):
+        for ref in (item.id, item.column):
             self.b.tag(ref, rect, shape=True)
             self.b.tag(ref, label)
 
@@ -142,8 +172,36 @@ class BlocksDrawing:
             self.layout.tag(item, text)
         elif item.kind == "sum":
             self._draw_sum(col, p, groups)
+        elif self.layout.frame.turned:
+            self._draw_turned_label(p, groups)
         else:
             self._draw_label(col, p, groups)
+        if item.shape:
+            self._draw_shape(col, p, groups)
+
+    def _draw_shape(self, col: ColumnLayout, p: Placed, groups: list[str]) -> None:
+        """The tensor-shape annotation, in grey, beside the item on the column's inner side."""
+        s = -col.sign
+        anchor = p.x + s * (p.width / 2 + SHAPE_GAP)
+        shape = self.b.text(
+            f"{p.item.id}.shape",
+            anchor,
+            p.top + p.height / 2,
+            p.item.shape or "",
+            size=self.size - 2,
+            align="left" if s > 0 else "right",
+            color=SHAPE_INK,
+            groups=groups,
+        )
+        self.layout.tag(p.item, shape)
+
+    def _draw_turned_label(self, p: Placed, groups: list[str]) -> None:
+        """A free label of a diagram flowing right: the text, centred in its slot."""
+        label = self.b.text(p.item.id, p.x, p.top + p.height / 2, p.item.text, groups=groups)
+        p.element = label
+        self.layout.tag(p.item, label)
+        _, top, _, along = self.layout.frame.unbox(label)
+        p.top, p.height = top, along  # arrows meet the text, not its whole slot
 
     def _draw_sum(self, col: ColumnLayout, p: Placed, groups: list[str]) -> None:
         item = p.item
@@ -162,10 +220,11 @@ class BlocksDrawing:
         px = cx + s * (SUM / 2 + PE_DIST + PE / 2)
         pg = [f"pe:{item.id}", *groups]
         symbol = self.b.ellipse(f"{item.id}.pe", px, cy, PE, fill="#ffffff", stroke=INK, groups=pg)
+        wx, wy = self.layout.frame.pt(px, cy)  # the wave stays upright when the figure turns
         wave = [
-            (px - PE * 0.34 + PE * 0.68 * k / 8, cy - PE * 0.22 * _sine(k / 8)) for k in range(9)
+            (wx - PE * 0.34 + PE * 0.68 * k / 8, wy - PE * 0.22 * _sine(k / 8)) for k in range(9)
         ]
-        wave_line = self.b.line(f"{item.id}.pe.wave", wave, curved=True, groups=pg)
+        wave_line = self.b.raw.line(f"{item.id}.pe.wave", wave, curved=True, groups=pg)
         parts = [symbol, wave_line]
         if item.positional:
             anchor = px + s * (PE / 2 + 10)

@@ -3,6 +3,8 @@ the stream into each item (fanning in), links from other columns, residual conne
 
 from __future__ import annotations
 
+import itertools
+
 from .blocks_layout import (
     ARROW_GAP,
     BRANCH_AT,
@@ -14,7 +16,8 @@ from .blocks_layout import (
     ColumnLayout,
     Placed,
 )
-from .geometry import Point
+from .geometry import Element, Point
+from .model import LinkSpec
 
 
 class BlockArrows:
@@ -23,18 +26,24 @@ class BlockArrows:
     def __init__(self, layout: BlocksLayout) -> None:
         self.layout = layout
         self.b = layout.b
+        self.drawn: set[int] = set()  # ids of the links drawn here; the others are routed
+        self.obstacles: list[tuple[float, float, float, float]] = []  # set before drawing
+        self.fallback: set[str] = set()  # targets whose classic links would cross a shape
 
     def _slots(self, target: Placed, n: int) -> list[float]:
         return [target.left + target.width * (k + 1) / (n + 1) for k in range(n)]
 
-    def _input_layout(self, col: ColumnLayout, below: Placed, target: Placed) -> dict:
+    def _input_layout(
+        self, col: ColumnLayout, below: Placed, target: Placed, links: list[LinkSpec] | None = None
+    ) -> dict:
         """Slots at the target's bottom: links from the left first, the stream, then the right."""
-        links = self.layout.linked.get(target.item.id, [])
-        from_left: list[str] = []
-        from_right: list[str] = []
-        for source, count in links:
-            scol, _ = self.layout.find(source)
-            (from_left if scol.x < col.x else from_right).extend([source] * count)
+        if links is None:
+            links = self.classic(col, target)
+        from_left: list[LinkSpec] = []
+        from_right: list[LinkSpec] = []
+        for link in links:
+            scol, _ = self.layout.find(link.source.target)
+            (from_left if scol.x < col.x else from_right).extend([link] * link.count)
         heads = target.item.heads
         n = len(from_left) + heads + len(from_right)
         single = target.item.kind != "block" or n == 1
@@ -47,14 +56,50 @@ class BlockArrows:
 
     def _stream_start(self, below: Placed, stream: list[float]) -> float:
         """x where the stream leaves the item below: straight up when a block covers the slot."""
-        if len(stream) == 1 and below.item.kind == "block" and below.left < stream[0] < below.right:
+        if (
+            len(stream) == 1
+            and below.item.kind == "block"
+            and below.left < stream[0] < below.right
+            and not any(q.dx for q in self.layout.column_of(below).placed if below in q.preds)
+        ):
             return stream[0]
         return below.x
+
+    def classic(self, col: ColumnLayout, target: Placed) -> list[LinkSpec]:
+        """The links into ``target`` drawn the classic way: from other columns, up and across
+        into the block's bottom beside the stream (the Transformer's cross attention). Only
+        in diagrams flowing up, into a block with a stream from below."""
+        links = self.layout.linked.get(target.item.id, [])
+        if (
+            not links
+            or target.item.id in self.fallback
+            or self.layout.frame.turned
+            or target.item.kind != "block"
+            or target.item.heads == 0
+            or len(target.preds) != 1
+            or any(link.label for link in links)
+        ):
+            return []
+        for link in links:
+            if self.layout.find(link.source.target)[0] is col:
+                return []
+        return links
 
     def inputs(self, col: ColumnLayout, below: Placed, target: Placed) -> None:
         """Arrows into ``target``: the stream from ``below`` and the links from other columns."""
         assert below.element is not None and target.element is not None
         plan = self._input_layout(col, below, target)
+        routes = [
+            self._link_points(link, target, x)
+            for side in ("left", "right")
+            for link, x in plan[side]
+        ]
+        if any(
+            self._crosses(pts, link, target)
+            for (link, _), pts in zip(plan["left"] + plan["right"], routes, strict=True)
+        ):  # a classic route would cross a shape: every link into it is routed instead
+            self.fallback.add(target.item.id)
+            plan = self._input_layout(col, below, target, [])
         stream = plan["stream"]
         sx = self._stream_start(below, stream)
         split = target.bottom + (BRANCH_AT + 22 if plan["left"] or plan["right"] else BRANCH_AT)
@@ -74,8 +119,42 @@ class BlockArrows:
             )
             self.layout.tag(target.item, arrow)
         for side in ("left", "right"):
-            for k, (source, x) in enumerate(plan[side], start=1):
-                self._link(source, target, x, k)
+            for k, (link, x) in enumerate(plan[side], start=1):
+                self._link(link, target, x, k)
+
+    def _crosses(self, pts: list[Point], link: LinkSpec, target: Placed) -> bool:
+        """True when the route ``pts`` (layout coordinates) passes through a shape other
+        than its two ends."""
+        source = self.layout.find_any(link.source.target)
+        assert source.element is not None and target.element is not None
+        ends = [_box(source.element), _box(target.element)]
+        scene = [self.layout.frame.pt(*p) for p in pts]
+        for a, b in itertools.pairwise(scene):
+            for box in self.obstacles:
+                if box not in ends and _through(a, b, box):
+                    return True
+        return False
+
+    def join(self, col: ColumnLayout, target: Placed) -> None:
+        """Arrows from the ends of parallel branches into ``target``: each rises to a level
+        below it, runs across and enters its bottom (evenly spaced; a ⊕ takes them all at
+        its centre)."""
+        assert target.element is not None
+        preds = sorted(target.preds, key=lambda q: q.x)
+        n = len(preds)
+        xs = self._slots(target, n) if target.item.kind == "block" else [target.x] * n
+        level = target.bottom + BRANCH_AT
+        for k, (q, x) in enumerate(zip(preds, xs, strict=True), start=1):
+            assert q.element is not None
+            start = (q.x, q.top - ARROW_GAP)
+            end = (x, target.bottom + ARROW_GAP)
+            pts: list[Point] = [start, end]
+            if abs(q.x - x) >= 0.5:
+                pts = [start, (q.x, level), (x, level), end]
+            arrow = self.b.arrow(
+                f"arrow:{q.item.id}>{target.item.id}#{k}", pts, q.element, target.element
+            )
+            self.layout.tag(target.item, arrow)
 
     def _gutter(self, source: ColumnLayout, target: ColumnLayout) -> float:
         """x of the middle of the gap beside ``target`` on the side ``source`` is on."""
@@ -83,9 +162,8 @@ class BlockArrows:
             return target.x + target.left - COLUMN_GAP / 2
         return target.x + target.right + COLUMN_GAP / 2
 
-    def _link(self, source: str, target: Placed, x: float, k: int) -> None:
-        src_col, src = self.layout.find(source)
-        assert src.element is not None and target.element is not None
+    def _link_points(self, link: LinkSpec, target: Placed, x: float) -> list[Point]:
+        src_col, src = self.layout.find(link.source.target)
         level = target.bottom + LINK_AT
         clear = self.layout.exit_top(src_col, src) - LINK_CLEAR
         start = (src.x, src.top - ARROW_GAP)
@@ -96,9 +174,18 @@ class BlockArrows:
         else:  # up clear of the source, across to the gutter, down, in from the side, up
             gutter = self._gutter(src_col, self.layout.column_of(target))
             pts = [start, (src.x, clear), (gutter, clear), (gutter, level), (x, level), end]
+        return pts
+
+    def _link(self, link: LinkSpec, target: Placed, x: float, k: int) -> None:
+        src = self.layout.find_any(link.source.target)
+        assert src.element is not None and target.element is not None
+        pts = self._link_points(link, target, x)
         arrow = self.b.arrow(
-            f"link:{source}>{target.item.id}#{k}", pts, src.element, target.element
+            f"link:{link.source.target}>{target.item.id}#{k}", pts, src.element, target.element
         )
+        if link.dashed:
+            arrow["strokeStyle"] = "dashed"
+        self.drawn.add(id(link))
         self.layout.tag(target.item, arrow)
         self.layout.tag(src.item, arrow)
 
@@ -106,8 +193,8 @@ class BlockArrows:
         """The skip connection into ``p`` from the stream below the item it skips."""
         assert p.item.residual is not None and p.element is not None
         skipped_id = p.item.residual.target
-        n = next(i for i, q in enumerate(col.placed) if q.item.id == skipped_id)
-        skipped, below = col.placed[n], col.placed[n - 1]
+        skipped = next(q for q in col.placed if q.item.id == skipped_id)
+        below = skipped.preds[0]
         assert below.element is not None
         plan = self._input_layout(col, below, skipped)
         sx = self._stream_start(below, plan["stream"])
@@ -125,3 +212,17 @@ class BlockArrows:
         ]
         arrow = self.b.arrow(f"residual:{skipped_id}>{p.item.id}", pts, below.element, p.element)
         self.layout.tag(p.item, arrow)
+
+
+def _box(element: Element) -> tuple[float, float, float, float]:
+    x, y = element["x"], element["y"]
+    return (x, y, x + element["width"], y + element["height"])
+
+
+def _through(a: Point, b: Point, box: tuple[float, float, float, float]) -> bool:
+    """True when the axis-parallel segment a–b enters ``box`` shrunk by a little."""
+    m = 2.0
+    x0, y0, x1, y1 = box[0] + m, box[1] + m, box[2] - m, box[3] - m
+    lo_x, hi_x = min(a[0], b[0]), max(a[0], b[0])
+    lo_y, hi_y = min(a[1], b[1]), max(a[1], b[1])
+    return lo_x < x1 and hi_x > x0 and lo_y < y1 and hi_y > y0

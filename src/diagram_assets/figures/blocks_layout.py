@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .blocks_frame import Frame, FramedBuilder
 from .elements import SceneBuilder
 from .geometry import Element
+from .model import LinkSpec
 from .schema import BlocksSpec, ColumnSpec, FigureSpec, ItemSpec
 from .text import text_size
 
@@ -32,6 +34,11 @@ CHANNEL = 17  # residual channel: distance from the blocks' edge
 COLUMN_GAP = 56
 TOKEN_GAP = 10
 ARROW_GAP = 1
+LANE_GAP = 24  # between parallel branches
+LANE_MIN = 90  # the narrowest block in a branch
+SHAPE_GAP = 8  # from a block to its shape annotation
+CAPTION_PAD = 6  # around a group's caption, inside its box
+MIN_ALONG = 70  # turned diagrams: the shortest block along the flow
 
 
 @dataclass
@@ -43,6 +50,8 @@ class Placed:
     top: float = 0.0
     element: Element | None = None
     text_dy: float = 0.0  # label text offset inside its slot (tokens take the rest)
+    dx: float = 0.0  # branches: the lane's offset from the column's axis
+    preds: list[Placed] = field(default_factory=list)  # the items whose stream enters this one
 
     @property
     def bottom(self) -> float:
@@ -70,6 +79,8 @@ class ColumnLayout:
     sign: int  # -1 when the outer side is on the left
     placed: list[Placed] = field(default_factory=list)
     stacks: dict[str, StackBox] = field(default_factory=dict)
+    # branches id → (half width, top, bottom) of the branches with their fanning arrows
+    lanes: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     x: float = 0.0
     left: float = 0.0  # extents relative to the column axis
     right: float = 0.0
@@ -82,22 +93,31 @@ class BlocksLayout:
         assert spec.blocks is not None
         self.spec = spec
         self.diagram: BlocksSpec = spec.blocks
-        self.b = builder
+        self.frame = Frame(self.diagram.orientation)
+        self.b = FramedBuilder(builder, self.frame)
         self.fam = builder.style.font_family
         self.size = builder.style.font_size
         self.items = self.diagram.all_items()
         self.skipped = {
             it.residual.target: it.id for it in self.items.values() if it.residual is not None
         }
-        self.linked: dict[str, list[tuple[str, int]]] = {}
+        self.linked: dict[str, list[LinkSpec]] = {}
         for link in self.diagram.links:
-            self.linked.setdefault(link.target.target, []).append((link.source.target, link.count))
-        widths = [
-            text_size(it.text, self.fam, self.size)[0] + 2 * PAD_X
-            for it in self.items.values()
-            if it.kind == "block"
-        ]
-        self.block_width = max([MIN_WIDTH, *widths])
+            self.linked.setdefault(link.target.target, []).append(link)
+        if self.frame.turned:  # blocks share their height; each is as long as its text
+            heights = [
+                text_size(it.text, self.fam, self.size)[1] + 2 * PAD_Y
+                for it in self.items.values()
+                if it.kind == "block"
+            ]
+            self.block_width = round(max([44.0, *heights]))
+        else:
+            widths = [
+                text_size(it.text, self.fam, self.size)[0] + 2 * PAD_X
+                for it in self.items.values()
+                if it.kind == "block"
+            ]
+            self.block_width = max([MIN_WIDTH, *widths])
         self.columns = [
             ColumnLayout(c, -1 if c.side == "left" else 1) for c in self.diagram.columns
         ]
@@ -109,9 +129,16 @@ class BlocksLayout:
         total = sum(widths) + 8 * (len(widths) - 1)
         return total, h, widths
 
+    def across(self, text: str, size: float | None = None) -> float:
+        """How far ``text`` reaches across the flow (its width; its height when turned)."""
+        w, h = text_size(text, self.fam, size or self.size)
+        return h if self.frame.turned else w
+
     def _size(self, item: ItemSpec) -> tuple[float, float]:
         tw, th = text_size(item.text, self.fam, self.size)
         if item.kind == "block":
+            if self.frame.turned:
+                return self.block_width, round(max(MIN_ALONG, tw + 2 * PAD_X))
             pad = BAR_PAD_Y if item.style == "norm" else PAD_Y
             return self.block_width, round(th + 2 * pad)
         if item.kind == "sum":
@@ -119,23 +146,31 @@ class BlocksLayout:
         if item.tokens:
             row_w, row_h, _ = self.token_row(item)
             return max(tw, row_w), th + TOKEN_GAP + row_h
-        return tw, th
+        return self.frame.dims(tw, th)
 
     def _gap_below(self, item: ItemSpec) -> float:
         if item.id in self.linked:
             gap = LINK_GAP
-        elif item.heads > 1 or item.id in self.skipped:
+        elif item.heads > 1 or item.id in self.skipped or item.kind == "branches":
             gap = BRANCH_GAP
         else:
             gap = GAP
         return gap
 
     # -- vertical layout ----------------------------------------------------------------
+    def caption_size(self, box: ItemSpec) -> float:
+        """The room a group's caption takes at the top of its box (0 for a stack)."""
+        if not box.caption:
+            return 0.0
+        return text_size(box.text, self.fam, self.size + 2)[1] + CAPTION_PAD
+
     def _layout_column(self, col: ColumnLayout, first_slot: float, last_slot: float) -> None:
         col.placed = []
         col.stacks = {}
+        col.lanes = {}
         cursor = 0.0  # the bottom of the next item; the flow goes up (towards −y)
         items = col.spec.items
+        last: list[Placed] = []  # what the stream into the next item comes from
         for n, item in enumerate(items):
             if item.kind == "stack":
                 box = StackBox(item, bottom=cursor)
@@ -145,10 +180,14 @@ class BlocksLayout:
                         cursor -= self._gap_below(inner)
                     else:
                         cursor -= max(0.0, self._gap_below(inner) - BRANCH_GAP)
-                    cursor = self._place(col, inner, cursor)
+                    cursor, last = self._place(col, inner, cursor, last)
                 cursor -= STACK_TOP
+                if not self.frame.turned:
+                    cursor -= self.caption_size(item)
                 box.top = cursor
                 col.stacks[item.id] = box
+            elif item.kind == "branches":
+                cursor, last = self._place(col, item, cursor, last)
             else:
                 p = self._placed(item)
                 if item.kind == "label" and n == 0:
@@ -156,8 +195,10 @@ class BlocksLayout:
                 elif item.kind == "label" and n == len(items) - 1:
                     p.height = max(last_slot, p.height)
                 p.top = cursor - p.height
+                p.preds = last
                 col.placed.append(p)
                 cursor = p.top
+                last = [p]
             if n + 1 < len(items):
                 nxt = items[n + 1]
                 if nxt.kind == "stack":
@@ -171,11 +212,48 @@ class BlocksLayout:
         w, h = self._size(item)
         return Placed(item, w, h)
 
-    def _place(self, col: ColumnLayout, item: ItemSpec, cursor: float) -> float:
-        p = self._placed(item)
-        p.top = cursor - p.height
-        col.placed.append(p)
-        return p.top
+    def _place(
+        self, col: ColumnLayout, item: ItemSpec, cursor: float, last: list[Placed]
+    ) -> tuple[float, list[Placed]]:
+        """Place ``item`` (or parallel branches) above ``cursor``: the new cursor, and the
+        items the stream into the next item leaves from."""
+        if item.kind != "branches":
+            p = self._placed(item)
+            p.top = cursor - p.height
+            p.preds = last
+            col.placed.append(p)
+            return p.top, [p]
+        lanes = [[self._placed(it) for it in lane] for lane in item.lanes]
+        if not self.frame.turned:  # blocks in branches are as wide as their own text
+            for p in (p for lane in lanes for p in lane if p.item.kind == "block"):
+                tw = text_size(p.item.text, self.fam, self.size)[0]
+                p.width = max(LANE_MIN, round(tw + 2 * PAD_X))
+        widths = [max(p.width for p in lane) for lane in lanes]
+        x = -(sum(widths) + LANE_GAP * (len(lanes) - 1)) / 2
+        top = cursor
+        ends: list[Placed] = []
+        for lane, width in zip(lanes, widths, strict=True):
+            y, preds = cursor, last
+            for k, p in enumerate(lane):
+                if k > 0:
+                    y -= self._gap_below(p.item)
+                p.top, p.dx, p.preds = y - p.height, x + width / 2, preds
+                col.placed.append(p)
+                y, preds = p.top, [p]
+            top = min(top, y)
+            ends.append(lane[-1])
+            x += width + LANE_GAP
+        # for routed links the branches and the arrows fanning in and out are one obstacle
+        col.lanes[item.id] = (x - LANE_GAP, top - BRANCH_AT, cursor + BRANCH_AT)
+        return top, ends
+
+    def half_width(self, col: ColumnLayout, stack: str | None = None) -> float:
+        """Half the width the items of ``col`` (or of one of its stacks) take around its axis."""
+        half = self.block_width / 2
+        for p in col.placed:
+            if stack is None or p.item.stack == stack:
+                half = max(half, abs(p.dx) + p.width / 2 if p.dx else half)
+        return half
 
     def _first_last_slots(self) -> tuple[float, float]:
         first = 0.0
@@ -187,6 +265,9 @@ class BlocksLayout:
             if items[-1].kind == "label" and len(items) > 1:
                 last = max(last, self._size(items[-1])[1])
         return first, last
+
+    def find_any(self, ident: str) -> Placed:
+        return self.find(ident)[1]
 
     def find(self, ident: str) -> tuple[ColumnLayout, Placed]:
         for col in self.columns:
@@ -207,6 +288,8 @@ class BlocksLayout:
         first, last = self._first_last_slots()
         for col in self.columns:
             self._layout_column(col, first, last)
+            if col.spec.start_at is not None:
+                self._start_at(col, self.find(col.spec.start_at.target)[1])
         # align the columns' bottoms, then place them side by side
         for col in self.columns:
             self._extents(col)
@@ -217,25 +300,56 @@ class BlocksLayout:
                 prev = self.columns[i - 1]
                 col.x = prev.x + prev.right + COLUMN_GAP - col.left
             for p in col.placed:
-                p.x = col.x
+                p.x = col.x + p.dx
+
+    def _start_at(self, col: ColumnLayout, level: Placed) -> None:
+        """Move ``col`` along the flow so that its first item is level with ``level``: centred
+        on it, or a stack or group starting where it starts."""
+        first = col.spec.items[0]
+        if first.kind == "stack":
+            shift = level.bottom - col.stacks[first.id].bottom
+        else:
+            p = col.placed[0]
+            shift = (level.top + level.bottom - p.top - p.bottom) / 2
+        for p in col.placed:
+            p.top += shift
+        for box in col.stacks.values():
+            box.top += shift
+            box.bottom += shift
+        for key, (half, top, bottom) in col.lanes.items():
+            col.lanes[key] = (half, top + shift, bottom + shift)
 
     def _extents(self, col: ColumnLayout) -> None:
         left = right = 0.0
         for p in col.placed:
-            left = min(left, -p.width / 2)
-            right = max(right, p.width / 2)
+            left = min(left, p.dx - p.width / 2)
+            right = max(right, p.dx + p.width / 2)
+            if p.item.shape:
+                reach = (
+                    abs(p.dx) + p.width / 2 + SHAPE_GAP + self.across(p.item.shape, self.size - 2)
+                )
+                if col.sign < 0:
+                    right = max(right, reach)
+                else:
+                    left = min(left, -reach)
             if p.item.kind == "sum" and p.item.positional is not None:
                 reach = SUM / 2 + PE_DIST + PE
                 if p.item.positional:
-                    reach += 10 + text_size(p.item.positional, self.fam, self.size)[0]
+                    reach += 10 + self.across(p.item.positional)
                 if col.sign < 0:
                     left = min(left, -reach)
                 else:
                     right = max(right, reach)
         for box in col.stacks.values():
-            out = self.block_width / 2 + STACK_OUT
-            inn = self.block_width / 2 + STACK_IN
-            label = 12 + text_size(box.item.text, self.fam, self.size + 4)[0]
+            half = self.half_width(col, box.item.id)
+            out = half + STACK_OUT
+            inn = half + STACK_IN
+            label = 12 + self.across(box.item.text, self.size + 4)
+            if box.item.caption:  # the caption is inside the box (turned: on its top side)
+                label = self.caption_size(box.item) if self.frame.turned else 0.0
+                out += label if col.sign < 0 else 0.0
+                inn += label if col.sign > 0 else 0.0
+                label = 0.0
             if col.sign < 0:
                 left, right = min(left, -out - label), max(right, inn)
             else:

@@ -19,6 +19,8 @@ LAYOUTS = ("layers", "ring")  # layered nets: columns (or rows), or every cell o
 HEIGHTS = ("equal", "proportional", "log")  # how many cells a shortened layer draws
 MAX_WINDOW = 1_000
 SIDES = ("left", "right")
+# block diagrams flow up the page or to the right (the other spellings read the same)
+BLOCK_ORIENTATIONS = ("up", "right", "bottom-to-top", "left-to-right")
 MAX_LAYER_SIZE = 1_000_000
 MAX_INCLUDE_DEPTH = 8
 
@@ -45,7 +47,8 @@ LAYERS_KEYS = {
 }
 BLOCKS_KEYS = {
     "blocks": "the list of columns",
-    "links": "arrows from one column into another",
+    "links": "arrows between items, routed around the blocks",
+    "orientation": "up (default: bottom to top) or right (left to right)",
 }
 LAYER_KEYS = {
     "id": "a name for the layer (letters, digits, _ and -)",
@@ -69,18 +72,23 @@ COLUMN_KEYS = {
     "column": "the column's id",
     "side": "left or right: where residuals, N× and positional encodings go",
     "items": "the items from bottom to top",
+    "start_at": "the id of an item of an earlier column this column starts level with",
 }
-ITEM_KINDS = ("label", "block", "sum", "stack")
+ITEM_KINDS = ("label", "block", "sum", "stack", "group", "branches")
 ITEM_KEYS = {
     "label": {"label", "id", "tokens"},
-    "block": {"block", "id", "style", "fill", "stroke", "heads", "residual"},
-    "sum": {"sum", "id", "positional", "heads"},
-    "stack": {"stack", "id", "items"},
+    "block": {"block", "id", "style", "fill", "stroke", "heads", "residual", "shape"},
+    "sum": {"sum", "id", "positional", "heads", "residual", "shape"},
+    "stack": {"stack", "id", "items", "fill", "stroke"},
+    "group": {"group", "id", "items", "fill", "stroke"},
+    "branches": {"branches", "id"},
 }
 LINK_KEYS = {
-    "from": "the id of an item in one column",
-    "to": "the id of a block in another column",
+    "from": "the id of a label, block or sum",
+    "to": "the id of a label, block or sum",
     "count": "how many arrows (e.g. 2 for keys and values)",
+    "label": "text written on the arrow",
+    "dashed": "true for a dashed arrow",
 }
 STEP_KEYS = {
     "name": "the step's name",
@@ -150,7 +158,7 @@ class LayersSpec:
 
 @dataclass
 class ItemSpec:
-    kind: str  # label | block | sum | stack
+    kind: str  # label | block | sum | stack (also `group:`) | branches
     id: str
     text: str
     column: str
@@ -164,6 +172,9 @@ class ItemSpec:
     tokens: list[str] = field(default_factory=list)
     items: list[ItemSpec] = field(default_factory=list)  # stacks
     stack: str | None = None  # the id of the stack holding this item
+    shape: str | None = None  # a tensor-shape annotation beside the block (``28×28×6``)
+    caption: bool = False  # stacks: a `group:` (label inside the box, at its top)
+    lanes: list[list[ItemSpec]] = field(default_factory=list)  # branches: one list per branch
 
 
 @dataclass
@@ -172,6 +183,7 @@ class ColumnSpec:
     side: str
     items: list[ItemSpec]
     node: Node = field(repr=False)
+    start_at: Ref | None = None
 
     def flat(self) -> list[ItemSpec]:
         """Items in flow order, stacks replaced by their items."""
@@ -187,12 +199,15 @@ class LinkSpec:
     target: Ref
     count: int
     node: Node = field(repr=False)
+    label: str | None = None
+    dashed: bool = False
 
 
 @dataclass
 class BlocksSpec:
     columns: list[ColumnSpec]
     links: list[LinkSpec]
+    orientation: str = "up"  # up | right
 
     def all_items(self) -> dict[str, ItemSpec]:
         found: dict[str, ItemSpec] = {}
@@ -201,6 +216,10 @@ class BlocksSpec:
                 found[item.id] = item
                 for inner in item.items:
                     found[inner.id] = inner
+                    for lane in inner.lanes:
+                        found.update((it.id, it) for it in lane)
+                for lane in item.lanes:
+                    found.update((it.id, it) for it in lane)
         return found
 
 

@@ -70,6 +70,7 @@ BLOCK_STYLES = (
     "output",
     "recurrent",
     "kernel",
+    "pool",
 )
 
 
@@ -93,8 +94,9 @@ PALETTES: dict[str, dict[str, Colors]] = {
         "attention": Colors("#66cc00", "#57ad00"),
         "norm": Colors("#ffe680", "#d9ad00"),
         "feed_forward": Colors("#0099ff", "#0082d9"),
-        "linear": Colors("#ff99ff", "#d982d9"),
+        "linear": Colors("#ffccff", "#d982d9"),  # lighter than kernel: they differ
         "softmax": Colors("#ff6600", "#d95600"),
+        "pool": Colors("#ff99ff", "#d982d9"),  # the poster: convolution or pool, a kernel
         "stack": Colors("#f3f3f4", "#bfbfc4"),
         "token": Colors("#ffffff", INK),
     },
@@ -114,11 +116,13 @@ PALETTES: dict[str, dict[str, Colors]] = {
         "hidden": Colors("#ffe2bb", INK),
         "output": Colors("#cce7cf", INK),
         "recurrent": Colors("#c2e8f7", INK),
-        "kernel": Colors("#dbdfef", INK),
+        "kernel": Colors("#f6d5f7", INK),  # the Zoo's kernel pink, light (not Linear's)
+        "pool": Colors("#d3eee8", INK),
     },
 }
 
 HIGHLIGHT = "#e03131"  # stroke of highlighted elements in steps (transformer palette)
+SHAPE_INK = "#6b6b6b"  # tensor-shape annotations beside blocks
 # Per palette: red is lost on the Zoo's orange and blue cells; a dark violet is a hue the
 # Zoo does not use and stands out on all five of its fills (and on white).
 HIGHLIGHTS = {"zoo": "#5f3dc4", "transformer": HIGHLIGHT}
