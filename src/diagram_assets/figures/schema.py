@@ -118,7 +118,7 @@ def spec_kind(root: Node) -> str:
 
 def parse_figure(root: Node, path: Path, reads: list[Path] | None = None) -> FigureSpec:
     kind = spec_kind(root)
-    extra = {"layers": LAYERS_KEYS, "blocks": BLOCKS_KEYS}.get(kind, DATA_KEYS[kind])
+    extra = {"layers": LAYERS_KEYS, "blocks": BLOCKS_KEYS, **DATA_KEYS}[kind]
     top = SpecFields(root, "the figure spec", {**COMMON_KEYS, **extra})
     stem = path.name
     for suffix in (".figure.yaml", ".figure.yml", ".yaml", ".yml"):

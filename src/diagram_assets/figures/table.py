@@ -268,6 +268,15 @@ class TableDrawing:
             edges += [lay.header[1]] + [top for top, _ in lay.rows[1:]]
             for n, y in enumerate(edges):
                 b.line(f"table.grid.h{n + 1}", [(x0, y), (x1, y)], stroke=p.grid, groups=g)
+            if lay.group_row is not None:  # the group labels' row: a line at each group's edges
+                edges_x = sorted({lay.xs[i] for _, a, z in _spans(t) for i in (a, z + 1)})
+                for n, x in enumerate(e for e in edges_x if x0 < e < x1):
+                    b.line(
+                        f"table.grid.g{n + 1}",
+                        [(x, lay.top), (x, lay.header[0])],
+                        stroke=p.grid,
+                        groups=g,
+                    )
             for n, x in enumerate(lay.xs[1:-1], start=1):
                 b.line(
                     f"table.grid.v{n}",

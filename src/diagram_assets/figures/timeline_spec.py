@@ -88,21 +88,17 @@ def parse_timeline(top: SpecFields) -> TimelineSpec:
     start_node, end_node = f.get("start"), f.get("end")
     start = as_date(start_node, "`start`") if start_node is not None else _month(first - 1)
     end = as_date(end_node, "`end`") if end_node is not None else _month(last + 1)
-    if end.last_months() < start.months():
-        raise (end_node or node).error(
-            f"`end` ({end}) is before `start` ({start})", fix="swap them"
-        )
-    if end.last_months() - start.months() >= MAX_MONTHS:
-        raise (end_node or node).error(
-            f"the timeline spans more than {MAX_MONTHS // 12} years",
-            fix="draw a shorter period, or several timelines",
-        )
     for item in items:
         if not start.months() <= item.date.months() <= item.date.last_months() <= end.last_months():
             raise item.node.error(
                 f"the item `{item.label}` ({item.date}) is outside the timeline ({start} to {end})",
                 fix="move `start`/`end` to include it, or remove the item",
             )
+    if end.last_months() - start.months() >= MAX_MONTHS:
+        raise (end_node or node).error(
+            f"the timeline spans more than {MAX_MONTHS // 12} years",
+            fix="draw a shorter period, or several timelines",
+        )
     return TimelineSpec(
         items=items,
         start=start,
