@@ -1,7 +1,8 @@
 """Neural-network figures from YAML specs, generated as Excalidraw scenes.
 
 A spec (``*.figure.yaml``) describes a layered network (``layers:``, in the Neural Network
-Zoo's conventions) or a block diagram (``blocks:``, like the Transformer's Figure 1). The
+Zoo's conventions), a block diagram (``blocks:``, like the Transformer's Figure 1), a table
+(``table:``, as a paper prints it) or a timeline (``timeline:``). The
 layout is computed here, in Python, and the result is an ordinary :class:`Scene` — the
 renderer turns it into SVG/PNG like any drawing, and it can be saved as ``.excalidraw`` and
 edited in Excalidraw. The schema is described in ``SPEC.md`` beside this file.
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING
 from ..lazy import lazy_exports
 
 FIGURE_SUFFIXES = (".figure.yaml", ".figure.yml")
+SPEC_KEYS = ("layers", "blocks", "table", "timeline")  # a top-level key that makes a figure spec
 # Bump when the scenes generated from the same spec change: it is part of build digests (of
 # figures, and of animations made from figure steps). Kept here so reading it is cheap.
 FIGURES_VERSION = "3"  # 3: figure steps animate at scale 2, Zoo highlights violet
@@ -50,8 +52,8 @@ def is_figure_spec(path: Path) -> bool:
     * ``*.figure.yaml`` / ``*.figure.yml`` anywhere: always a figure spec (a broken one is
       still a figure spec: building it reports the error);
     * any other ``.yaml``/``.yml`` inside a folder named ``figures``: a figure spec when its
-      top level has a ``layers:`` or ``blocks:`` key (read without building anything; a file
-      that cannot be read or parsed is not claimed).
+      top level has a ``layers:``, ``blocks:``, ``table:`` or ``timeline:`` key (read without
+      building anything; a file that cannot be read or parsed is not claimed).
     """
     path = Path(path)
     name = path.name.lower()
@@ -66,7 +68,7 @@ def is_figure_spec(path: Path) -> bool:
         root = load_spec_yaml(path, what="figure spec")
     except (SpecError, OSError):
         return False
-    return isinstance(root.value, dict) and ("layers" in root.value or "blocks" in root.value)
+    return isinstance(root.value, dict) and any(key in root.value for key in SPEC_KEYS)
 
 
 def figure_name(path: Path) -> str:

@@ -6,6 +6,7 @@ import copy
 
 from ..scene.model import Scene
 from . import FIGURES_VERSION
+from .data_palette import data_palette
 from .element_keys import fractional_index, stable_int
 from .elements import SceneBuilder, Style
 from .geometry import Element, bounds
@@ -23,12 +24,20 @@ def figure_style(spec: FigureSpec) -> Style:
     return Style(roughness=0, font_family=LIBERATION_SANS, font_size=spec.font_size)
 
 
-def _build(spec: FigureSpec) -> SceneBuilder:
+def _build(spec: FigureSpec, theme: str = "light") -> SceneBuilder:
     builder = SceneBuilder(figure_style(spec))
     if spec.kind == "layers":
         from .layered import build_layers
 
         build_layers(spec, builder)
+    elif spec.kind == "table":
+        from .table import build_table
+
+        build_table(spec, builder, data_palette(spec.palette, theme))
+    elif spec.kind == "timeline":
+        from .timeline import build_timeline
+
+        build_timeline(spec, builder, data_palette(spec.palette, theme))
     else:
         from .blocks import build_blocks
 
@@ -43,9 +52,11 @@ def _build(spec: FigureSpec) -> SceneBuilder:
     return builder
 
 
-def build_figure(spec: FigureSpec) -> Scene:
-    """The figure as a Scene: pure and deterministic (same spec → same bytes)."""
-    builder = _build(spec)
+def build_figure(spec: FigureSpec, *, theme: str = "light") -> Scene:
+    """The figure as a Scene: pure and deterministic (same spec → same bytes).
+
+    ``theme`` picks the colours of tables and timelines (``light`` or ``dark``)."""
+    builder = _build(spec, theme)
     elements = builder.finish()
     if spec.hidden:
         hidden = _with_arrows(_expand(builder, spec.hidden, elements), elements)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..specyaml import Node
+from .data_model import TableSpec, TimelineSpec
 from .palettes import CellType
 
 STYLES = ("clean", "sketch")
@@ -29,7 +30,7 @@ COMMON_KEYS = {
     "name": "the output file name (without extension)",
     "title": "a caption drawn above the figure",
     "style": "clean or sketch",
-    "palette": "zoo or transformer",
+    "palette": "zoo or transformer (tables and timelines: paper)",
     "font_size": "text size in pixels",
     "include": "another spec this one extends",
     "patch": "changes to the included spec's layers/items, by id",
@@ -238,7 +239,7 @@ class FigureSpec:
 
     path: Path
     name: str
-    kind: str  # layers | blocks
+    kind: str  # layers | blocks | table | timeline
     style: str
     palette: str
     font_size: int
@@ -248,3 +249,5 @@ class FigureSpec:
     hidden: list[Ref]
     steps: list[StepSpec]
     reads: list[Path] = field(default_factory=list)
+    table: TableSpec | None = None
+    timeline: TimelineSpec | None = None

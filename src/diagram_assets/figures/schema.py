@@ -1,9 +1,11 @@
 """The figure spec: its schema, validation with exact places, and the typed result.
 
-Two kinds of spec, told apart by their top-level key:
+Four kinds of spec, told apart by their top-level key:
 
 * ``layers:`` — a layered network in the Neural Network Zoo's conventions;
-* ``blocks:`` — a block diagram in columns (like the Transformer's Figure 1).
+* ``blocks:`` — a block diagram in columns (like the Transformer's Figure 1);
+* ``table:`` — a table as a paper prints it (:mod:`.table_spec`);
+* ``timeline:`` — dated items on a time axis (:mod:`.timeline_spec`).
 
 Every problem is reported as a :class:`SpecError` naming the file, the line and column, what
 is wrong and what is allowed. The schema is described in ``SPEC.md`` beside this file.
@@ -17,6 +19,8 @@ from typing import Any
 from ..fields import SpecFields, is_file_name, type_name
 from ..specyaml import Node
 from .blocks_spec import parse_blocks
+from .data_model import TableSpec, TimelineSpec
+from .data_palette import DATA_PALETTES
 from .include import load, resolve_include
 from .layers_spec import parse_layers
 from .model import (
@@ -35,6 +39,14 @@ from .model import (
 )
 from .palettes import PALETTES
 from .refs import as_refs, check_cell, check_ref, known_refs
+from .table_spec import parse_table
+from .timeline_spec import parse_timeline
+
+# the data kinds' own top-level key (besides the common keys)
+DATA_KEYS = {
+    "table": {"table": "the table: columns, rows, caption, rules"},
+    "timeline": {"timeline": "the timeline: items, categories, lanes, ticks"},
+}
 
 __all__ = [  # the typed spec, for the layouts and the builder
     "BlocksSpec",
@@ -64,6 +76,14 @@ def load_figure_spec(path: Path, *, root: Path | None = None) -> FigureSpec:
     return parse_figure(node, path, reads)
 
 
+KINDS = {  # the top-level key that decides a spec's kind → what it draws
+    "layers": "a layered network",
+    "blocks": "a block diagram",
+    "table": "a table",
+    "timeline": "a timeline",
+}
+
+
 def spec_kind(root: Node) -> str:
     if root.value is None and root.raw is None:  # no document, or only comments
         raise root.error(
@@ -75,23 +95,30 @@ def spec_kind(root: Node) -> str:
             f"a figure spec must be a mapping, not {type_name(root.value)}",
             fix="start with `layers:` (a layered network) or `blocks:` (a block diagram)",
         )
-    has_layers, has_blocks = "layers" in root.value, "blocks" in root.value
-    if has_layers and has_blocks:
+    found = [key for key in KINDS if key in root.value]
+    if found[:2] == ["layers", "blocks"]:
         raise root.key_node("blocks").error(
             "a figure spec has either `layers:` or `blocks:`, not both",
             fix="split it into two specs",
         )
-    if not (has_layers or has_blocks):
+    if len(found) > 1:
+        raise root.key_node(found[1]).error(
+            f"a figure spec has one of `layers:`, `blocks:`, `table:` or `timeline:`, "
+            f"not both `{found[0]}:` and `{found[1]}:`",
+            fix="split it into two specs",
+        )
+    if not found:
         raise root.error(
-            "a figure spec needs `layers:` (a layered network) or `blocks:` (a block diagram)",
+            "a figure spec needs `layers:` (a layered network) or `blocks:` (a block diagram)"
+            " — or `table:` or `timeline:`",
             fix="add one of them",
         )
-    return "layers" if has_layers else "blocks"
+    return found[0]
 
 
 def parse_figure(root: Node, path: Path, reads: list[Path] | None = None) -> FigureSpec:
     kind = spec_kind(root)
-    extra = LAYERS_KEYS if kind == "layers" else BLOCKS_KEYS
+    extra = {"layers": LAYERS_KEYS, "blocks": BLOCKS_KEYS, **DATA_KEYS}[kind]
     top = SpecFields(root, "the figure spec", {**COMMON_KEYS, **extra})
     stem = path.name
     for suffix in (".figure.yaml", ".figure.yml", ".yaml", ".yml"):
@@ -106,12 +133,20 @@ def parse_figure(root: Node, path: Path, reads: list[Path] | None = None) -> Fig
             fix='use letters, digits, spaces, - and _ (no / \\ : * ? " < > |)',
         )
     style = top.choice("style", STYLES, "clean")
-    palette = top.choice("palette", tuple(PALETTES), "zoo" if kind == "layers" else "transformer")
+    if kind in DATA_KEYS:
+        palette = top.choice("palette", tuple(DATA_PALETTES), "paper")
+    else:
+        palette = top.choice(
+            "palette", tuple(PALETTES), "zoo" if kind == "layers" else "transformer"
+        )
     font_size = top.integer("font_size", 16, 8, 72) or 16
     title = top.text("title")
     layers = parse_layers(top) if kind == "layers" else None
     blocks = parse_blocks(top) if kind == "blocks" else None
+    table = parse_table(top) if kind == "table" else None
+    timeline = parse_timeline(top) if kind == "timeline" else None
     known = known_refs(layers, blocks)
+    known.update(_data_refs(table, timeline))
     drawn = {la.id: la for la in layers.layers} if layers is not None else {}
     hidden_node = top.get("hidden")
     hidden = as_refs(hidden_node, "`hidden`") if hidden_node is not None else []
@@ -134,7 +169,20 @@ def parse_figure(root: Node, path: Path, reads: list[Path] | None = None) -> Fig
         hidden=hidden,
         steps=steps,
         reads=list(reads or []),
+        table=table,
+        timeline=timeline,
     )
+
+
+def _data_refs(
+    table: TableSpec | None, timeline: TimelineSpec | None
+) -> dict[str, tuple[str, int | None]]:
+    """Ids steps may name in data figures: rows (``row1``…) and timeline items."""
+    if table is not None:
+        return {f"row{n}": ("row", None) for n in range(1, len(table.rows) + 1)}
+    if timeline is not None:
+        return {item.id: ("item", None) for item in timeline.items}
+    return {}
 
 
 def _parse_step(node: Node, n: int, known: dict[str, tuple[str, int | None]]) -> StepSpec:
