@@ -137,7 +137,10 @@ def render_files(
 
     result = scene_renderer.render(scene, options)
     out = KindResult(
-        files={}, inputs=list(scene.reads), warnings=list(scene.warnings), detail=result
+        files={},
+        inputs=list(scene.reads),
+        warnings=[*scene.warnings, *result.warnings],
+        detail=result,
     )
     for image, image_stem in zip(result.images, image_stems(stem, result.images), strict=True):
         names: dict[str, str] = {}
