@@ -1,7 +1,7 @@
 """How long an animation takes to refuse a frame image that would decode or rasterise to a
 billion pixels: the size guard reads only headers, so each refusal should take milliseconds
 (an SVG of 30,000 px a side took 45 s of rasterising before the guard knew viewBox and 3e4).
-tests/test_huge.py checks the refusals themselves, and their memory; this prints their time.
+tests/faults/test_huge.py checks the refusals themselves, and their memory; this prints their time.
 
     .venv/bin/python bench/frame_bombs.py [--repeat 5]
 """

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from diagram_assets.render import Renderer
-
-CORPUS = Path(os.environ.get("DIAGRAMS_CORPUS", Path(__file__).parents[2] / "shared" / "corpus"))
+from locations import CORPUS
 
 
 @pytest.fixture(scope="session")
