@@ -1,5 +1,7 @@
 // The render page: official Excalidraw export functions behind one small API,
 // window.diagrams.render(request) -> {images, fonts, warnings}, called by the Python renderer.
+// fonts.js first: it records the font faces Excalidraw creates (see there).
+import { installFonts, loadSceneFonts } from "./fonts.js";
 import { exportToBlob, exportToSvg, restore } from "@excalidraw/excalidraw";
 import { stats as fontStats, prepare as prepareSubsetting } from "./subset.js";
 
@@ -184,6 +186,8 @@ const renderImages = async (scene, options) => {
   const timings = {};
   encodeTimings = timings;
   const started = performance.now();
+  await loadSceneFonts(scene.elements);
+  clock(timings, "fonts", started);
   const restored = restoreScene(scene, options.refreshDimensions);
   const elements = restored.elements.filter((e) => !e.isDeleted);
   const files = restored.files ?? {};
@@ -261,6 +265,7 @@ const warmUp = async () => {
   await Promise.all(
     [...document.fonts].filter((f) => f.family !== "Xiaolai").map((f) => f.load().catch(() => null)),
   );
+  await installFonts();
 };
 
 window.diagrams = {
