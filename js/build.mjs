@@ -18,6 +18,27 @@ const mathjaxVersion = JSON.parse(
   readFileSync(join(here, "node_modules", "mathjax-full", "package.json"), "utf8"),
 ).version;
 
+// Fonts of the page's fallback family besides Excalidraw's own (js/src/fonts.js): Noto Color
+// Emoji as COLRv1 (the flavour Chromium draws) and Noto Sans Symbols 2, each in shards with the
+// unicode ranges its package's CSS gives; copied to fonts/<folder>/ with the package's licence.
+const FALLBACK_FONTS = [
+  { folder: "NotoColorEmoji", pkg: "@infolektuell/noto-color-emoji", css: "index.css" },
+  { folder: "NotoSansSymbols2", pkg: "@fontsource/noto-sans-symbols-2", css: "400.css" },
+];
+const fallbackFaces = {};
+for (const font of FALLBACK_FONTS) {
+  font.dir = join(here, "node_modules", ...font.pkg.split("/"));
+  const faces = [];
+  for (const rule of readFileSync(join(font.dir, font.css), "utf8").split("@font-face").slice(1)) {
+    const file = rule.match(/url\(\.\/files\/([\w.-]+\.woff2)\)/)?.[1];
+    const unicodeRange = rule.match(/unicode-range:\s*([^;]+);/)?.[1].trim();
+    if (!file || !unicodeRange) throw new Error(`${font.pkg}/${font.css}: cannot read the rule ${rule}`);
+    faces.push({ file, unicodeRange });
+  }
+  if (faces.length === 0) throw new Error(`${font.pkg}/${font.css}: no font face`);
+  fallbackFaces[font.folder] = faces;
+}
+
 // Modules a renderer never runs (editor-only features, image downscaling, other UI languages).
 // Replacing them with empty modules cuts the bundle by more than half; exports are unchanged.
 const EMPTY = [
@@ -128,6 +149,7 @@ const result = await build({
     "process.env.NODE_ENV": '"production"',
     "process.env.IS_PREACT": '"false"',
     __EXCALIDRAW_VERSION__: JSON.stringify(excalidrawVersion),
+    __DIAGRAMS_FALLBACK_FACES__: JSON.stringify(fallbackFaces),
   },
   loader: { ".css": "empty", ".woff2": "empty" },
   plugins: [stubPlugin, excalidrawPlugin],
@@ -143,6 +165,12 @@ for (const what of ["cdn", "fonts"]) {
 copyFileSync(join(here, "src", "index.html"), join(outdir, "index.html"));
 copyFileSync(join(here, "src", "config.js"), join(outdir, "config.js"));
 cpSync(join(pkgDir, "dist", "prod", "fonts"), join(outdir, "fonts"), { recursive: true });
+for (const font of FALLBACK_FONTS) {
+  const to = join(outdir, "fonts", font.folder);
+  mkdirSync(to);
+  for (const { file } of fallbackFaces[font.folder]) copyFileSync(join(font.dir, "files", file), join(to, file));
+  copyFileSync(join(font.dir, "LICENSE"), join(to, "OFL.txt"));
+}
 
 // The Content-Security-Policy the page server sends with every file. It belongs to the page
 // (and to its digest): what it allows changes what the page produces. The page may load only its

@@ -1,5 +1,7 @@
 // The render page: official Excalidraw export functions behind one small API,
 // window.diagrams.render(request) -> {images, fonts, warnings}, called by the Python renderer.
+// fonts.js first: it records the font faces Excalidraw creates (see there).
+import { installFonts, loadSceneFonts } from "./fonts.js";
 import { exportToBlob, exportToSvg, restore } from "@excalidraw/excalidraw";
 import { stats as fontStats, prepare as prepareSubsetting } from "./subset.js";
 import { addFormulaFiles, mathjaxVersion, typeset } from "./math.js";
@@ -187,6 +189,9 @@ const renderImages = async (scene, options) => {
   const started = performance.now();
   const formulaErrors = addFormulaFiles(scene); // Obsidian's LaTeX formulas become image files
   clock(timings, "formulas", started);
+  const loadingFonts = performance.now();
+  await loadSceneFonts(scene.elements);
+  clock(timings, "fonts", loadingFonts);
   const restoring = performance.now();
   const restored = restoreScene(scene, options.refreshDimensions);
   const elements = restored.elements.filter((e) => !e.isDeleted);
@@ -265,6 +270,7 @@ const warmUp = async () => {
   await Promise.all(
     [...document.fonts].filter((f) => f.family !== "Xiaolai").map((f) => f.load().catch(() => null)),
   );
+  await installFonts();
 };
 
 window.diagrams = {

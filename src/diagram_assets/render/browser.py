@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import RenderError
 from .cdp import PipeBrowser
+from .fontconfig import chromium_environment
 
 CHROMIUM_ARGS = (
     "--disable-gpu",
@@ -109,7 +110,10 @@ class Browser:
         try:
             if self.driver == "pipe":
                 self._browser = await PipeBrowser.launch(
-                    executable, [*PIPE_ARGS, *CHROMIUM_ARGS], timeout=LAUNCH_TIMEOUT
+                    executable,
+                    [*PIPE_ARGS, *CHROMIUM_ARGS],
+                    timeout=LAUNCH_TIMEOUT,
+                    env=chromium_environment(),
                 )
                 self._context = self._browser
             else:
@@ -130,6 +134,7 @@ class Browser:
             executable_path=str(executable),
             headless=True,
             args=list(CHROMIUM_ARGS),
+            env=chromium_environment(),
             timeout=LAUNCH_TIMEOUT * 1000,
         )
         self._context = await self._browser.new_context(

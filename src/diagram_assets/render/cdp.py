@@ -200,13 +200,22 @@ class PipeBrowser:
 
     @classmethod
     async def launch(
-        cls, executable: Path | str, args: list[str], *, timeout: float = 60.0
+        cls,
+        executable: Path | str,
+        args: list[str],
+        *,
+        timeout: float = 60.0,
+        env: dict[str, str] | None = None,
     ) -> PipeBrowser:
         browser = cls()
-        await browser._start(str(executable), args, timeout)
+        await browser._start(
+            str(executable), args, timeout, dict(os.environ) if env is None else env
+        )
         return browser
 
-    async def _start(self, executable: str, args: list[str], timeout: float) -> None:
+    async def _start(
+        self, executable: str, args: list[str], timeout: float, env: dict[str, str]
+    ) -> None:
         loop = asyncio.get_running_loop()
         self._profile = tempfile.mkdtemp(prefix="diagrams-chromium-")
         argv = [
@@ -228,7 +237,7 @@ class PipeBrowser:
             self._pid = os.posix_spawn(
                 executable,
                 argv,
-                dict(os.environ),
+                env,
                 file_actions=[
                     (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                     (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
