@@ -247,7 +247,8 @@ class Watcher:
         on_ready: Callable[[], None] | None = None,
     ) -> None:
         """Build once, then rebuild on every relevant burst of changes until ``stop`` is set
-        (or Ctrl-C). ``on_ready`` is called after the first build."""
+        (Ctrl-C or SIGTERM raise KeyboardInterrupt). ``on_ready`` is called after the first
+        build."""
         from watchfiles import watch
 
         # The watcher is set up first (the generator's first, empty yield comes after a short
@@ -261,7 +262,9 @@ class Watcher:
             stop_event=stop,
             rust_timeout=200,
             yield_on_timeout=True,
-            raise_interrupt=False,
+            # Ctrl-C (and SIGTERM, see interrupts.py) reach the caller as KeyboardInterrupt;
+            # with raise_interrupt=False watchfiles would log "KeyboardInterrupt caught …".
+            raise_interrupt=True,
             ignore_permission_denied=True,
         ):
             if not ready:
