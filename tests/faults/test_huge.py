@@ -11,7 +11,7 @@ input                       outcome                                           bo
 ==========================  ================================================  ===========
 50 MB drawing               refused by size (max_source_mb, 32)               200 MiB
 100,000 elements            refused by count (max_elements, 50,000)           400 MiB
-31 MB of ``{},{},…``        refused before parsing (max_json_values, 2 M)     200 MiB
+31 MB of ``{},{},…``        refused before parsing (2 M values, max_elements) 200 MiB
 compressed-json → 1 GiB     refused at the decompression cap (64 MiB)         500 MiB
 SVG payload → 1 GiB         refused at the decompression cap                  500 MiB
 PNG zTXt / iTXt → 1 GiB     refused at the decompression cap                  500 MiB
@@ -346,7 +346,7 @@ def test_a_json_bomb_is_refused_before_parsing(repo: Path) -> None:
     (repo / "diagrams" / "objects.excalidraw").write_text(text + "]}}", encoding="utf-8")
     run = run_measured(repo, "build", timeout=60, case="JSON bomb (31 MB of {})")
     assert run.code == 1, run.output
-    one_error(run, "diagrams/objects.excalidraw", "objects and lists", "max_json_values")
+    one_error(run, "diagrams/objects.excalidraw", "objects and lists", "max_elements")
     assert run.own_mib < 200 and run.tree_mib < 1024, run
 
 

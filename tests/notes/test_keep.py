@@ -188,11 +188,11 @@ def test_a_kept_link_is_byte_identical_and_reported_nowhere():
     assert len(rewrite_note(data, "notes/llm.md", VAULT, OUTPUTS, NORMALISE).changes) == 3
 
 
-def test_a_frame_that_is_not_exported_keeps_the_format_and_warns():
+def test_an_unknown_frame_keeps_the_format_and_warns():
     result = rewrite("![[board.png#^frame=Other]]")
     assert not result.changed
     (warning,) = result.warnings
-    assert "frame 'Other' of drawings/board.excalidraw.md is not exported" in warning
+    assert "drawings/board.excalidraw.md has no frame named 'Other'" in warning
     normalised = rewrite("![[board.png#^frame=Other]]", options=NORMALISE)
     assert normalised.new == b"![[board.svg#^frame=Other]]"
 

@@ -542,11 +542,11 @@ def test_links_leaving_the_vault_are_not_checked():
     assert not result.warnings and not result.changed
 
 
-def test_frame_not_exported_keeps_fragment_and_warns():
+def test_an_unknown_frame_keeps_fragment_and_warns():
     result = rewrite("![[board.excalidraw#^frame=Other|300]]")
     assert result.new == b"![[board.svg#^frame=Other|300]]"
     (warning,) = result.warnings
-    assert "frame 'Other' of drawings/board.excalidraw.md is not exported" in warning
+    assert "drawings/board.excalidraw.md has no frame named 'Other'" in warning
     assert warning.startswith("notes/llm.md: line 1:")
 
 

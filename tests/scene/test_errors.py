@@ -413,6 +413,14 @@ CASES: list[tuple[str, str, bytes, str, SceneLimits | None]] = [
     ),
     ("too-large", "a.excalidraw", MINIMAL, None, SceneLimits(max_bytes=100)),
     (
+        "scene-type-other",
+        "a.excalidraw",
+        doc_bytes({"type": "excalidraw/clipboard", "elements": [element("rectangle", "r")]}),
+        "$.type",
+        None,
+    ),
+    ("scene-type-number", "a.excalidraw", doc_bytes({"type": 1, "elements": []}), "$.type", None),
+    (
         "too-many-elements",
         "a.excalidraw",
         doc_bytes(scene_doc([element("rectangle", f"r{i}") for i in range(30)])),
@@ -473,8 +481,19 @@ def test_limits_name_the_setting(tmp_path: Path) -> None:
         load_scene(many, limits=SceneLimits(max_elements=4))
     bomb = tmp_path / "bomb.excalidraw.md"
     bomb.write_text(compressed_md(bomb_json(300_000)))
-    with pytest.raises(SceneError, match=r"decompressed.*max_decompressed"):
+    with pytest.raises(SceneError, match=r"decompressed.*grows with max_source_mb"):
         load_scene(bomb, limits=SceneLimits(max_decompressed=100_000))
+
+
+def test_the_size_limit_is_in_mib_and_names_the_setting(tmp_path: Path) -> None:
+    big = tmp_path / "big.excalidraw"
+    big.write_bytes(MINIMAL + b" " * (3 * 2**19 - len(MINIMAL)))  # 1.5 MiB
+    with pytest.raises(SceneError) as info:
+        load_scene(big, limits=SceneLimits(max_bytes=2**20))
+    assert str(info.value) == (
+        f"{big}: file is 1.5 MiB, over the source size limit of 1 MiB (max_source_mb) — split "
+        "the drawing, or raise max_source_mb in [tool.diagrams] if the drawing is genuine"
+    )
 
 
 def test_decompression_stops_at_the_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -498,7 +517,7 @@ def test_decompression_stops_at_the_cap(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(zlib, "decompressobj", Spy)
     path = tmp_path / "bomb.png"
     path.write_bytes(png_export(text=payload_text(bomb_json(50_000_000))))
-    with pytest.raises(SceneError, match="max_decompressed"):
+    with pytest.raises(SceneError, match="max_source_mb"):
         load_scene(path, limits=SceneLimits(max_decompressed=1_000_000))
     assert seen and max(seen) <= 1_000_001
 
@@ -566,3 +585,15 @@ def test_degenerate_containers(tmp_path: Path, make: Callable[[], bytes | str]) 
     with pytest.raises(SceneError) as info:
         load_scene(path)
     assert "\n" not in str(info.value) and str(path) in str(info.value)
+
+
+def test_a_scene_of_another_type_is_refused_as_excalidraw_refuses_it(tmp_path: Path) -> None:
+    path = tmp_path / "a.excalidraw"
+    path.write_bytes(doc_bytes({"type": "tldraw", "elements": [element("rectangle", "r")]}))
+    with pytest.raises(SceneError) as info:
+        load_scene(path)
+    assert str(info.value) == (
+        f"{path}: $.type: 'type' is 'tldraw', not 'excalidraw': Excalidraw refuses this file as "
+        'invalid — set "type": "excalidraw" if the file is a drawing, or list it in exclude in '
+        "[tool.diagrams] if it is not"
+    )

@@ -329,7 +329,10 @@ def test_vault_reads_list_every_file_read_once() -> None:
 def test_unresolved_embeds_warn_with_element_and_reason(element_id: str, why: str) -> None:
     scene = load_scene(LINKED, root=VAULT)
     (warning,) = [w for w in scene.warnings if f"image element {element_id}:" in w]
-    assert warning.startswith(f"{LINKED}: ") and why in warning and "placeholder" in warning
+    # named from the root it was loaded with, as every other message of a build names files
+    assert warning.startswith("Excalidraw/linked.excalidraw.md: ")
+    assert why in warning and "placeholder" in warning
+    assert str(VAULT) not in warning
     fid = next(e["fileId"] for e in scene.elements if e["id"] == element_id)
     assert fid not in scene.files
     assert len(scene.warnings) == 6
@@ -347,10 +350,9 @@ def test_default_root_is_the_drawings_folder(tmp_path: Path) -> None:
     shutil.copytree(VAULT, tmp_path / "vault")
     scene = load_scene(tmp_path / "vault" / "Excalidraw" / "linked.excalidraw.md")
     assert list(scene.files) == ["4" * 40]  # only the GIF beside the drawing is inside
-    root = tmp_path / "vault" / "Excalidraw"
     assert (
-        f"image element img-vault: 'attachments/dot.png' was not found beside the drawing or "
-        f"under {root}; drawn as a placeholder" in "\n".join(scene.warnings)
+        "image element img-vault: 'attachments/dot.png' was not found beside the drawing or "
+        "in the vault; drawn as a placeholder" in "\n".join(scene.warnings)
     )
     assert "image element img-mdlink: '../attachments/dot.png' lies outside" in "\n".join(
         scene.warnings
@@ -369,7 +371,7 @@ def test_a_link_the_file_system_cannot_look_up_is_a_warning(tmp_path: Path) -> N
 def test_embedded_images_count_against_the_decompressed_limit() -> None:
     from diagram_assets.errors import SceneError
 
-    with pytest.raises(SceneError, match="max_decompressed") as info:
+    with pytest.raises(SceneError, match="max_source_mb") as info:
         load_scene(LINKED, root=VAULT, limits=SceneLimits(max_decompressed=100))
     assert info.value.place == "Embedded files"
 
@@ -521,3 +523,12 @@ def test_formulas_may_span_lines_and_single_dollars_are_not_formulas(tmp_path: P
     assert scene.formulas == {"a" * 40: "\\begin{aligned}\nx &= 1 \\\\\ny &= 2\n\\end{aligned}"}
     (warning,) = scene.warnings
     assert "image element img-b: $x$ is not a formula the plugin reads" in warning
+
+
+def test_warnings_name_the_drawing_from_the_root_it_is_loaded_with(tmp_path: Path) -> None:
+    doc = scene_doc([element("image", "i1", fileId="nope")])
+    path = write(tmp_path / "diagrams" / "sub", "a.excalidraw", json.dumps(doc))
+    (warning,) = load_scene(path, root=tmp_path).warnings
+    assert warning.startswith("diagrams/sub/a.excalidraw: image element i1: ")
+    (warning,) = load_scene(path).warnings  # no root: the path as given
+    assert warning.startswith(f"{path}: ")

@@ -44,7 +44,8 @@ class Watch:
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
             start_new_session=True,
         )
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -63,6 +64,13 @@ class Watch:
             if re.search(pattern, line):
                 return line
         raise AssertionError(f"no line matching {pattern!r} in {timeout} s: {self.seen}")
+
+    def finish(self, signum: signal.Signals) -> list[str]:
+        """Send ``signum``; every line it printed after the ones already seen."""
+        os.killpg(self.proc.pid, signum)
+        self.proc.wait(timeout=30)
+        self.reader.join(timeout=30)  # it ends at the end of the output
+        return list(self.lines.queue)
 
     def stop(self) -> int:
         if self.proc.poll() is None:
@@ -269,5 +277,19 @@ def test_preview_page_updates_itself_and_shows_errors(repo: Path) -> None:
             page.wait_for_selector(f"{error}:not([hidden])", timeout=30_000)
             assert "a.excalidraw" in page.text_content(error)
             browser.close()
+    finally:
+        w.stop()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_watch_says_one_clean_line(tmp_path: Path, signum: signal.Signals) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "diagrams").mkdir()  # nothing to render: no browser starts
+    (tmp_path / "pyproject.toml").write_text("[tool.diagrams]\nnotes = []\n", "utf-8")
+    w = Watch(tmp_path, "--no-serve")
+    try:
+        w.wait_line(r"^watching ")
+        # not watchfiles' "KeyboardInterrupt caught, stopping watch" before it
+        assert w.finish(signum) == ["stopped"]
     finally:
         w.stop()

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..pipeline import JobOutcome, Reporter
 from ..pipeline.plan import Job
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.measure import Measurement
 
 
 def _outputs(outcome: JobOutcome) -> str:
@@ -54,25 +58,30 @@ class PlainReporter(Reporter):
 class BarReporter(PlainReporter):
     """A progress bar (rich) with the same lines printed above it."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Console | None = None) -> None:
         super().__init__()
-        # lazy: rich only for a bar on a terminal (`check`, in the same module, never draws one)
+        # rich is imported only when a bar is shown: `check` and piped builds never load it
         from rich.console import Console
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
             Progress,
+            RenderableColumn,
             TextColumn,
             TimeElapsedColumn,
         )
+        from rich.table import Column
 
-        self.console = Console(stderr=True)
+        self.console = console or Console(stderr=True)
+        # The source being built is the one column that gives way on a narrow terminal (rich
+        # would otherwise shrink every column: `25… 0:0…` at 80 columns).
+        self.current = RenderableColumn(Tail(""), table_column=Column(no_wrap=False))
         self.progress = Progress(
             TextColumn("[bold]building"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("{task.fields[current]}"),
+            self.current,
             console=self.console,
             transient=True,
         )
@@ -81,11 +90,12 @@ class BarReporter(PlainReporter):
     def planned(self, stale: Sequence[Job], up_to_date: int) -> None:
         if stale:
             self.progress.start()
-            self.task = self.progress.add_task("build", total=len(stale), current="")
+            self.task = self.progress.add_task("build", total=len(stale))
 
     def job_started(self, job: Job) -> None:
         if self.task is not None:
-            self.progress.update(self.task, current=job.source)
+            self.current.renderable = Tail(job.source)
+            self.progress.refresh()
 
     def job_finished(self, outcome: JobOutcome) -> None:
         for warning in outcome.warnings:
@@ -109,6 +119,34 @@ class BarReporter(PlainReporter):
 
     def close(self) -> None:
         self.progress.stop()
+
+
+class Tail:
+    """Text cut from the left to the width it is given (``…/folder/name.excalidraw``): the end
+    of a path names the file."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+
+        return Measurement(min(1, cell_len(self.text)), cell_len(self.text))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        text, width = self.text, options.max_width
+        if cell_len(text) > width:
+            kept = ""
+            for char in reversed(text):  # whole characters: CJK ones take two cells
+                if cell_len(char + kept) > width - 1:
+                    break
+                kept = char + kept
+            text = "…" + kept if width > 0 else ""
+        yield Text(text, no_wrap=True, overflow="crop")
 
 
 def _escape(text: str) -> str:

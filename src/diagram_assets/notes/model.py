@@ -17,11 +17,22 @@ class OutputSet:
 
     ``outputs`` maps a format to a path (``{"svg": "attachments/FF.svg"}``; an animation has
     ``{"gif": ...}``); ``frames`` maps a frame name to such a mapping when frames are exported.
+    ``frame_ids`` maps a frame's element id to its name in ``frames``: a link may name a frame
+    either way (``#^frame=Intro`` or ``#^frame=<element id>``), as Obsidian's plugin does.
     """
 
     source: str
     outputs: Mapping[str, str]
     frames: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    frame_ids: Mapping[str, str] = field(default_factory=dict)
+
+    def frame(self, name_or_id: str) -> str | None:
+        """The name (a key of ``frames``) of the exported frame a link names by its name or by
+        its element id; None when no exported frame has that name or id."""
+        if name_or_id in self.frames:
+            return name_or_id
+        name = self.frame_ids.get(name_or_id)
+        return name if name is not None and name in self.frames else None
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,13 @@ missing target is a warning only for images. The new target keeps the link's sty
 ``/absolute``, vault path, bare name; ``<…>``; percent-encoding). A link that is already
 current is not touched at all, so rewriting is idempotent.
 
-Frames: ``#^frame=Name`` (or ``#^clippedframe=Name``) points at that frame's own output when
-the source exports frames, and the fragment is dropped (the frame image is the whole image).
-When the frame is not exported the link points at the whole image and the fragment is *kept*:
-SVG, PNG and GIF URLs carry a fragment harmlessly (viewers show the whole image), and keeping
-it lets a later build point the link at the frame once frames are exported. A warning says so.
+Frames: ``#^frame=Name`` (or ``#^clippedframe=Name``; ``Name`` may also be the frame's element
+id, as in Obsidian) points at that frame's own output when the source exports frames, and the
+fragment is dropped (the frame image is the whole image). When the frame is not exported the
+link points at the whole image and the fragment is *kept*: SVG, PNG and GIF URLs carry a
+fragment harmlessly (viewers show the whole image), and keeping it lets a later build point the
+link at the frame once frames are exported. A warning says so (or, when the source exports
+frames but none has that name or id, which frames it has).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from .targets import (
 
 _SIZE = re.compile(r"\s*\d+(x\d+)?\s*")
 _WIKI_UNSAFE = frozenset("#|^[]")
+_LISTED = 5  # frames a warning lists by name
 
 
 @dataclass(frozen=True)
@@ -128,14 +131,26 @@ def _desired(
     frame = frame_name(fragment)
     if frame is None:
         return _preferred(out.outputs, formats), True, None
-    if frame in out.frames:
-        return _preferred(out.frames[frame], formats), False, None
-    note = warning(
-        ctx,
-        line,
-        f"frame {frame!r} of {out.source} is not exported: the link shows the whole drawing",
-        "export the drawing's frames to embed just this frame",
-    )
+    name = out.frame(frame)
+    if name is not None:
+        return _preferred(out.frames[name], formats), False, None
+    if out.frames:
+        shown = ", ".join(repr(n) for n in list(out.frames)[:_LISTED])
+        more = f" and {len(out.frames) - _LISTED} more" if len(out.frames) > _LISTED else ""
+        note = warning(
+            ctx,
+            line,
+            f"{out.source} has no frame named {frame!r} or with that element id (its frames: "
+            f"{shown}{more}): the link shows the whole drawing",
+            "name one of its frames, by its name or by its element id",
+        )
+    else:
+        note = warning(
+            ctx,
+            line,
+            f"frame {frame!r} of {out.source} is not exported: the link shows the whole drawing",
+            "export the drawing's frames to embed just this frame",
+        )
     return _preferred(out.outputs, formats), True, note
 
 

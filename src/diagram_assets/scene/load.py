@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .context import LoadContext, SceneLimits
+from .context import LoadContext, SceneLimits, shown_path
 from .embedded import PNG_SIGNATURE, scene_from_png, scene_from_svg, type_name
 from .library import library_elements
 from .model import Scene
@@ -54,11 +54,16 @@ def load_scene(
     ``.excalidraw.md`` notes (```json or ```compressed-json), SVG and PNG exports with an
     embedded scene, and ``.excalidrawlib`` libraries (laid out as a sheet). ``root`` is the
     vault or repository root used to resolve an Obsidian note's embedded images (default: the
-    drawing's folder). Any bad input raises :class:`~diagram_assets.errors.SceneError` with a
-    one-line message naming the file, the place and the fix.
+    drawing's folder); warnings name the drawing and its files relative to it when it is given
+    (as the pipeline gives the repository), else as given. Any bad input raises
+    :class:`~diagram_assets.errors.SceneError` with a one-line message naming the file, the
+    place and the fix.
     """
     path = Path(path)
-    ctx = LoadContext(path=path, limits=limits, root=Path(root) if root else path.parent)
+    name = shown_path(path, Path(root)) if root else None
+    ctx = LoadContext(
+        path=path, limits=limits, root=Path(root) if root else path.parent, name=name or ""
+    )
     data = read_source(ctx)
     if not data.strip():
         ctx.fail(
@@ -86,9 +91,19 @@ def _scene_from_document(ctx: LoadContext, doc: Any, embedded: dict[str, str]) -
             "$",
             fix=_NOT_A_SCENE_FIX,
         )
-    if doc.get("type") == "excalidrawlib" or "libraryItems" in doc or "library" in doc:
+    kind = doc.get("type")
+    if kind == "excalidrawlib" or "libraryItems" in doc or "library" in doc:
         elements = library_elements(ctx, doc)
-    elif "elements" in doc or doc.get("type") == "excalidraw":
+    elif "type" in doc and kind != "excalidraw":
+        # Excalidraw itself refuses such a file as invalid (its own files all say "excalidraw")
+        shown = repr(kind) if type(kind) is str else f"a JSON {type_name(kind)}"
+        ctx.fail(
+            f"'type' is {shown}, not 'excalidraw': Excalidraw refuses this file as invalid",
+            "$.type",
+            fix='set "type": "excalidraw" if the file is a drawing, or list it in exclude '
+            "in [tool.diagrams] if it is not",
+        )
+    elif "elements" in doc or kind == "excalidraw":
         elements = validate_elements(ctx, doc.get("elements"), "$.elements")
     else:
         ctx.fail("not an Excalidraw scene: there is no 'elements' list", "$", fix=_NOT_A_SCENE_FIX)

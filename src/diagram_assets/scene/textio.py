@@ -8,7 +8,14 @@ import stat
 from collections.abc import Callable
 from typing import Any
 
-from .context import RAISE_ELEMENTS, RAISE_SOURCE, LoadContext, human_size
+from .context import (
+    GROWS_WITH_ELEMENTS,
+    RAISE_ELEMENTS,
+    RAISE_SOURCE,
+    SOURCE_SETTING,
+    LoadContext,
+    human_size,
+)
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CONSTANT = re.compile(r"(?<=[\[:,])\s*(-?Infinity|NaN)")
@@ -31,7 +38,7 @@ def read_source(ctx: LoadContext) -> bytes:
         if st.st_size > limit:
             ctx.fail(
                 f"file is {human_size(st.st_size)}, over the source size limit of "
-                f"{human_size(limit)} (max_bytes)",
+                f"{human_size(limit)} ({SOURCE_SETTING})",
                 fix=fix_size,
             )
         with path.open("rb") as fh:
@@ -45,7 +52,10 @@ def read_source(ctx: LoadContext) -> bytes:
     except OSError as exc:
         ctx.fail(f"cannot read the file: {exc.strerror or exc}", fix="check the path")
     if len(data) > limit:
-        ctx.fail(f"file is over the source size limit of {human_size(limit)}", fix=fix_size)
+        ctx.fail(
+            f"file is over the source size limit of {human_size(limit)} ({SOURCE_SETTING})",
+            fix=fix_size,
+        )
     return data
 
 
@@ -128,7 +138,7 @@ def parse_json(
     if len(text) > limit and (count := text.count("{") + text.count("[")) > limit:
         ctx.fail(
             f"the JSON holds {count:,} objects and lists, over the limit of {limit:,} "
-            "(max_json_values; a JSON bomb?)",
+            f"({GROWS_WITH_ELEMENTS}; a JSON bomb?)",
             place_of(1, 1),
             fix=RAISE_ELEMENTS,
         )

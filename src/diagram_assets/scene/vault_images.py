@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from ..fsutil import RootFolder, walk_files
 from ..vaultlinks import is_relative, resolve_linkpath
-from .context import LoadContext, human_size
+from .context import GROWS_WITH_SOURCE, LoadContext, human_size
 
 _WIKILINK = re.compile(r"^!?\[\[([^\]]+)\]\]$")
 _MDLINK = re.compile(r"^!?\[[^\]]*\]\((.+)\)$")
@@ -79,7 +79,7 @@ class _Resolver:
         for candidate in direct:
             if candidate.is_file():
                 if not self.allowed(candidate):
-                    return None, f"'{target}' lies outside the vault root {self.root}"
+                    return None, f"'{target}' lies outside the vault root"
                 return candidate, ""
         match = resolve_linkpath(target, self._source, self)
         if match.path is not None:
@@ -88,7 +88,7 @@ class _Resolver:
             shown = ", ".join(match.candidates[:3])
             count = len(match.candidates)
             return None, f"'{target}' is ambiguous: {count} files have that name ({shown})"
-        return None, f"'{target}' was not found beside the drawing or under {self.root}"
+        return None, f"'{target}' was not found beside the drawing or in the vault"
 
     def named(self, name: str) -> list[str]:
         """Vault paths of the regular files inside the vault named ``name`` in any case."""
@@ -203,7 +203,7 @@ def resolve_embedded_files(
         data = cache[path]
         mime = sniff_image_mime(data)
         if mime is None:
-            ctx.warn(f"{who}: '{path}' is not an image file; drawn as a placeholder")
+            ctx.warn(f"{who}: '{ctx.show(path)}' is not an image file; drawn as a placeholder")
             warned.add(fid)
             continue
         files[fid] = {
@@ -222,16 +222,16 @@ def _read_image(ctx: LoadContext, path: Path) -> bytes:
             data = fh.read(budget + 1)
     except OSError as exc:
         ctx.fail(
-            f"cannot read the embedded image '{path}': {exc.strerror or exc}",
+            f"cannot read the embedded image '{ctx.show(path)}': {exc.strerror or exc}",
             "Embedded files",
             fix="make the image readable",
         )
     if len(data) > budget:
         ctx.fail(
-            f"embedded image '{path}' takes the embedded data over the limit of "
-            f"{human_size(ctx.limits.max_decompressed)} per drawing (max_decompressed)",
+            f"embedded image '{ctx.show(path)}' takes the embedded data over the limit of "
+            f"{human_size(ctx.limits.max_decompressed)} per drawing ({GROWS_WITH_SOURCE})",
             "Embedded files",
             fix="use smaller images, or raise max_source_mb in [tool.diagrams]",
         )
-    ctx.charge(len(data), f"embedded image '{path}'", "Embedded files")
+    ctx.charge(len(data), f"embedded image '{ctx.show(path)}'", "Embedded files")
     return data

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
+
 from ..config import Config, glob_match, load_config
 from ..errors import DiagramsError
 from ..fsutil import SKIPPED_FOLDERS
@@ -46,11 +48,20 @@ class WatchState:
 
 
 class _Quiet(Reporter):
-    """Passes events on, but says an unchanged error about an unchanged source only once."""
+    """Passes events on, but says a warning or error that every build repeats (a broken note
+    link, a source that cannot be planned, a broken config) only once while it lasts: a message
+    is said again only after a build that did not repeat it (it was fixed, then came back)."""
 
     def __init__(self, inner: Reporter) -> None:
         self.inner = inner
-        self.seen: set[str] = set()
+        self.said: set[str] = set()  # messages of the last finished build
+        self.saying: set[str] = set()  # messages of the build in progress
+
+    def build_started(self) -> None:
+        self.saying = set()
+
+    def build_finished(self) -> None:
+        self.said = self.saying
 
     def planned(self, stale: object, up_to_date: int) -> None:
         return
@@ -65,14 +76,17 @@ class _Quiet(Reporter):
         self.inner.note_rewritten(note, links)
 
     def warning(self, message: str) -> None:
-        if message not in self.seen:
-            self.seen.add(message)
+        if self._new(message):
             self.inner.warning(message)
 
     def error(self, message: str) -> None:
-        if message not in self.seen:
-            self.seen.add(message)
+        if self._new(message):
             self.inner.error(message)
+
+    def _new(self, message: str) -> bool:
+        new = message not in self.said and message not in self.saying
+        self.saying.add(message)
+        return new
 
 
 class Watcher:
@@ -85,11 +99,14 @@ class Watcher:
         reporter: Reporter,
         *,
         on_change: Callable[[WatchState, BuildSummary | None], None] | None = None,
+        say: Callable[[str], None] = click.echo,
     ) -> None:
+        """``say`` prints a line that is neither a warning nor an error (a source fixed)."""
         self._start = start
         self._config_file = config_file
         self.reporter = _Quiet(reporter)
         self.on_change = on_change
+        self.say = say
         self.state = WatchState()
         self.config: Config = load_config(start, config_file=config_file)
         self.context = RunContext(self.config)
@@ -137,6 +154,13 @@ class Watcher:
         return True
 
     def rebuild(self, *, config_changed: bool = False) -> BuildSummary | None:
+        self.reporter.build_started()
+        try:
+            return self._rebuild(config_changed)
+        finally:
+            self.reporter.build_finished()
+
+    def _rebuild(self, config_changed: bool) -> BuildSummary | None:
         if config_changed and not self.reload_config():
             self._notify(None)
             return None
@@ -164,11 +188,15 @@ class Watcher:
             return
         for outcome in summary.failed:
             self._failed[outcome.job.source] = outcome.job.digest
-        for outcome in summary.rendered:
-            self._failed.pop(outcome.job.source, None)
+        # A failure is remembered only while the source still holds what failed: one that is
+        # neither failing nor passed over now is current again (rebuilt, or its content is
+        # back to what its outputs were built from), and one that is gone is forgotten.
+        still_failing = {j.source for j in summary.skipped} | {o.job.source for o in summary.failed}
+        self._failed = {s: d for s, d in self._failed.items() if s in still_failing}
         inputs: set[Path] = set()
         now = time.time()
         with self.state.lock:
+            had_error = {s for s, job in self.state.jobs.items() if job.error is not None}
             self.state.builds += 1
             self.state.config_error = None
             self.state.output = plan.config.output
@@ -191,7 +219,17 @@ class Watcher:
                 self.state.jobs[outcome.job.source].error = outcome.error
             for source, exc in plan.problems:
                 self.state.jobs.setdefault(source, JobState(source)).error = str(exc)
+            rendered = {outcome.job.source for outcome in summary.rendered}
+            fixed = sorted(
+                source
+                for source in had_error - rendered  # a rebuilt source says "built …" itself
+                if source in self.state.jobs and self.state.jobs[source].error is None
+            )
         self._watched_inputs = {p.resolve() for p in inputs}
+        for source in fixed:
+            # Its content is back to what its outputs were built from (a `git checkout`, an
+            # undo): nothing to rebuild, but the error it showed is gone.
+            self.say(f"fixed {source}: its outputs are current again")
 
     def _notify(self, summary: BuildSummary | None) -> None:
         if self.on_change is not None:
@@ -209,7 +247,8 @@ class Watcher:
         on_ready: Callable[[], None] | None = None,
     ) -> None:
         """Build once, then rebuild on every relevant burst of changes until ``stop`` is set
-        (or Ctrl-C). ``on_ready`` is called after the first build."""
+        (Ctrl-C or SIGTERM raise KeyboardInterrupt). ``on_ready`` is called after the first
+        build."""
         from watchfiles import watch
 
         # The watcher is set up first (the generator's first, empty yield comes after a short
@@ -223,7 +262,9 @@ class Watcher:
             stop_event=stop,
             rust_timeout=200,
             yield_on_timeout=True,
-            raise_interrupt=False,
+            # Ctrl-C (and SIGTERM, see interrupts.py) reach the caller as KeyboardInterrupt;
+            # with raise_interrupt=False watchfiles would log "KeyboardInterrupt caught …".
+            raise_interrupt=True,
             ignore_permission_denied=True,
         ):
             if not ready:

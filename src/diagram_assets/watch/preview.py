@@ -65,10 +65,13 @@ class PreviewServer:
 
     # ------------------------------------------------------------ state → JSON
     def snapshot(self) -> dict[str, Any]:
+        """The gallery's data: sources that fail first (then by name), and how many fail."""
         with self.state.lock:
+            jobs = sorted(self.state.jobs.values(), key=lambda j: (j.error is None, j.source))
             return {
                 "builds": self.state.builds,
                 "configError": self.state.config_error,
+                "errors": sum(job.error is not None for job in jobs),
                 "jobs": [
                     {
                         "source": job.source,
@@ -79,7 +82,7 @@ class PreviewServer:
                             for out in job.outputs
                         ],
                     }
-                    for job in sorted(self.state.jobs.values(), key=lambda j: j.source)
+                    for job in jobs
                 ],
             }
 
