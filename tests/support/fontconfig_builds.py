@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import diagram_assets
+from locations import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 SYSTEM_FONT_ROOTS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 
 # Corpus drawings whose pixels depend on fonts that are not Excalidraw's own families.

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from test_notes_support import OUTPUTS, VAULT
 
 from diagram_assets.notes import LinkOptions, OutputSet, rewrite_note
+from support.notes_vault import OUTPUTS, VAULT
 
 BOARD = OutputSet(
     "drawings/board.excalidraw.md",
