@@ -169,7 +169,9 @@ def build_steps(spec: FigureSpec, *, theme: str = "light") -> list[tuple[str, Sc
 def _scene(spec: FigureSpec, elements: list[Element], theme: str = "light") -> Scene:
     app_state = dict(APP_STATE)
     if theme == "dark":
-        darken_elements(elements)
+        # tables and timelines have a dark palette of their own: only the title is left
+        data = spec.kind in ("table", "timeline")
+        darken_elements([e for e in elements if not data or e["id"].startswith("figure.")])
         app_state = dark_app_state(app_state)
     return Scene(
         elements=elements,

@@ -27,7 +27,7 @@ RASTER_CLASS = "diagrams-raster"
 
 _SVG_OPEN = re.compile(rb"<svg\b[^>]*>")
 _HEAD = re.compile(rb"\A(?:\s|<!--.*?-->|<metadata\b[^>]*/>|<metadata\b.*?</metadata>)*", re.S)
-_DEFS = re.compile(rb"\A\s*(<defs\b.*?</defs>)", re.S)
+_DEFS = re.compile(rb"\s*(<defs\b.*?</defs>)", re.S)  # matched at a position
 _USE = re.compile(rb"<use\b[^>]*>")
 _HREF = re.compile(rb'\bhref="#([^"]+)"')
 
