@@ -157,7 +157,7 @@ def test_unknown_key_far_from_any_lists_the_known_ones(tmp_path: Path) -> None:
     assert message.endswith(
         "unknown key — known keys: chromium, dark, embed_scene, excalidraw, "
         "exclude, formats, frames, jobs, layout, links, max_elements, max_size, "
-        "max_source_mb, notes, output, overrides, padding, scale, sources, "
+        "max_source_mb, notes, output, overrides, padding, scale, sources, theme, "
         "timeout, transparent"
     )
 

@@ -26,7 +26,16 @@ def digest_of(options: Options) -> str:
 def test_every_option_is_decided_for_the_digest() -> None:
     """A new option must be added to DIGEST_FIELDS (it changes outputs) or left out on purpose;
     today every option changes what a source writes."""
-    assert set(Options.DIGEST_FIELDS) == {f.name for f in fields(Options)}
+    decided = {*Options.DIGEST_FIELDS, *Options.DIGEST_FIELDS_UNLESS_DEFAULT}
+    assert decided == {f.name for f in fields(Options)}
+
+
+def test_theme_enters_the_digest_only_when_not_light() -> None:
+    """Light (the default) keeps the digests made before themes; the others change them."""
+    assert "theme" not in Options().digest_fields()
+    assert digest_of(replace(Options(), theme="light")) == digest_of(Options())
+    digests = {digest_of(replace(Options(), theme=t)) for t in ("light", "dark", "both", "auto")}
+    assert len(digests) == 4
 
 
 def test_digest_bytes_stay_as_committed_lock_files_have_them() -> None:

@@ -14,8 +14,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import ConfigError
-from .fields import KeyPath, TableReader
-from .options import Options
+from .fields import KeyPath, TableReader, suggest
+from .options import THEMES, Options
 from .render.options import FORMATS
 
 CONFIG_FILES = ("diagrams.toml", "pyproject.toml")
@@ -41,6 +41,7 @@ class LinkConfig:
     format: tuple[str, ...] = ("svg", "png")
     wikilinks: str = "keep"  # or "markdown"
     normalise: bool = False  # point links to any current output at `format` too
+    picture: bool = False  # Markdown image embeds of outputs with a dark twin → <picture>
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,7 @@ _LINK_KEYS = {
     "format": "which output an embed points to: svg or png",
     "wikilinks": "keep ![[…]] embeds, or markdown",
     "normalise": "rewrite links to current outputs into `format` too",
+    "picture": "write Markdown image embeds as <picture> with the dark twin as a source",
 }
 
 
@@ -287,6 +289,15 @@ def parse_options(table: dict[str, Any], reader: TableReader) -> dict[str, Any]:
             out[key] = reader.boolean(table, key)
     if "max_size" in table:
         out["max_size"] = reader.integer(table, "max_size", 1, 1_000_000)
+    if "theme" in table:
+        theme = reader.string(table, "theme")
+        if theme not in THEMES:
+            raise reader.error(
+                "theme",
+                f"{theme!r} is not a theme",
+                suggest(theme, THEMES, f"use one of {', '.join(THEMES)}"),
+            )
+        out["theme"] = theme
     return out
 
 
@@ -334,6 +345,8 @@ def _parse_links(value: Any, reader: TableReader) -> LinkConfig:
         out["wikilinks"] = sub.choice(value, "wikilinks", ("keep", "markdown"))
     if "normalise" in value:
         out["normalise"] = sub.boolean(value, "normalise")
+    if "picture" in value:
+        out["picture"] = sub.boolean(value, "picture")
     return LinkConfig(**out)
 
 

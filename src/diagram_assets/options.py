@@ -12,6 +12,25 @@ from typing import Any, ClassVar
 
 from .render.options import DEFAULT_PADDING, DEFAULT_SCALE, FORMATS, RenderOptions
 
+THEMES = ("light", "dark", "both", "auto")
+"""``theme``: which themes a source is written in. ``light``: as drawn (``dark = true`` still
+asks for Excalidraw's dark mode); ``dark``: ``<name>.svg|png`` in the dark theme; ``both``:
+``<name>.svg|png`` light and ``<name>.dark.svg|png`` dark; ``auto``: ``<name>.svg`` switches
+with the reader's ``prefers-color-scheme``, PNGs as for ``both``."""
+DARK_SUFFIX = ".dark"  # <name>.dark.svg: the dark twin of <name>.svg
+
+
+@dataclass(frozen=True)
+class ThemeOutput:
+    """One theme a source is written in: ``suffix`` goes after the image's stem (``""`` or
+    :data:`DARK_SUFFIX`); ``formats`` are the files written; ``adaptive``: the SVG follows the
+    reader's theme (made from this light render and the dark one)."""
+
+    theme: str  # light | dark
+    suffix: str
+    formats: tuple[str, ...]
+    adaptive: bool = False
+
 
 @dataclass(frozen=True)
 class Options:
@@ -28,6 +47,7 @@ class Options:
     frames: bool = False
     max_size: int | None = None
     excalidraw: bool = False  # figures: also write the generated scene as <name>.excalidraw
+    theme: str = "light"  # one of THEMES
 
     # What of the options enters a job's lock digest: every field, since each changes what a
     # source writes (its bytes, or which files). A field added later that does not must be
@@ -36,20 +56,54 @@ class Options:
         "formats", "scale", "padding", "dark", "transparent", "embed_scene", "frames",
         "max_size", "excalidraw",
     )  # fmt: skip
+    # Fields that enter the digest only when they differ from their default (given here), so
+    # that digests made before the field existed stay valid: `theme` (light: what every
+    # digest before themes was made with).
+    DIGEST_FIELDS_UNLESS_DEFAULT: ClassVar[dict[str, Any]] = {"theme": "light"}
 
     def digest_fields(self) -> dict[str, Any]:
         """The options as they enter the lock digest (tuples as lists, as JSON has them)."""
         values = {name: getattr(self, name) for name in self.DIGEST_FIELDS}
+        for name, default in self.DIGEST_FIELDS_UNLESS_DEFAULT.items():
+            if getattr(self, name) != default:
+                values[name] = getattr(self, name)
         return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
 
-    def render_options(self, *, refresh_text: bool = False) -> RenderOptions:
-        """What the renderer is asked for a drawing or figure with these options."""
+    def theme_outputs(self) -> tuple[ThemeOutput, ...]:
+        """The themes written (see :data:`THEMES`), the main one first."""
+        formats = self.formats
+        if self.theme == "light":
+            return (ThemeOutput("light", "", formats),)
+        if self.theme == "dark":
+            return (ThemeOutput("dark", "", formats),)
+        if self.theme == "both":
+            return (ThemeOutput("light", "", formats), ThemeOutput("dark", DARK_SUFFIX, formats))
+        pngs = tuple(f for f in formats if f == "png")
+        return (
+            ThemeOutput("light", "", formats, adaptive="svg" in formats),
+            ThemeOutput("dark", DARK_SUFFIX, pngs),
+        )
+
+    @property
+    def twins(self) -> bool:
+        """Whether dark twins (``<name>.dark.…``) are written."""
+        return self.theme in ("both", "auto")
+
+    def render_options(
+        self,
+        *,
+        refresh_text: bool = False,
+        dark: bool | None = None,
+        formats: tuple[str, ...] | None = None,
+    ) -> RenderOptions:
+        """What the renderer is asked for a drawing or figure with these options (``dark`` and
+        ``formats``, when given, instead of the options' own: one theme's render)."""
         return RenderOptions(
-            formats=self.formats,
+            formats=formats or self.formats,
             scale=self.scale,
             padding=self.padding,
             background=not self.transparent,
-            dark=self.dark,
+            dark=self.dark if dark is None else dark,
             embed_scene=self.embed_scene,
             frames=self.frames,
             max_size=self.max_size,

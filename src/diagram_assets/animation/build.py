@@ -89,20 +89,29 @@ class ComposedFrames:
     background: Rgba
 
 
+def has_themes(spec: AnimationSpec) -> bool:
+    """Whether the animation can be made in a dark theme: drawings and figures can; frames
+    from image files are shown as they are."""
+    return spec.kind != "images"
+
+
 def compose_animation(
     spec: AnimationSpec,
     renderer_factory: RendererFactory | None,
     warn: Callable[[str], None],
+    *,
+    theme: str = "light",
 ) -> ComposedFrames:
     """Gather the spec's frames (rendering them if need be), fit them to one canvas and time
-    them: everything :func:`build_animation` does before encoding."""
+    them: everything :func:`build_animation` does before encoding. ``theme``: ``light`` or
+    ``dark`` (drawings in Excalidraw's dark mode, figures in their dark palette)."""
     if spec.kind == "images":
         frames = image_frames(spec, warn)
         background = WHITE
     elif spec.kind == "drawing":
-        frames, background = drawing_frames(spec, renderer_factory, warn)
+        frames, background = drawing_frames(spec, renderer_factory, warn, theme=theme)
     else:
-        frames, background = figure_frames(spec, renderer_factory, warn)
+        frames, background = figure_frames(spec, renderer_factory, warn, theme=theme)
     if spec.background is not None:
         background = spec.background
     durations = frame_durations(spec, frames)
@@ -115,6 +124,7 @@ def build_animation(
     renderer_factory: RendererFactory | None,
     *,
     on_warning: Callable[[str], None] | None = None,
+    theme: str = "light",
 ) -> AnimationResult:
     """Build every output of ``spec``: file name → bytes (see :class:`AnimationResult`).
 
@@ -133,7 +143,7 @@ def build_animation(
     for message in spec.warnings:
         warn(message)
     result.uses_renderer = uses_renderer(spec)
-    composed = compose_animation(spec, renderer_factory, warn)
+    composed = compose_animation(spec, renderer_factory, warn, theme=theme)
     images, durations, background = composed.images, composed.durations_ms, composed.background
     result.frames = len(images)
     if "gif" in spec.formats:

@@ -30,14 +30,23 @@ def _renderer(spec: AnimationSpec, factory: RendererFactory | None) -> Renderer:
     return factory()
 
 
-def _render_options(spec: AnimationSpec, *, frames: bool) -> RenderOptions:
+def _render_options(spec: AnimationSpec, *, frames: bool, dark: bool = False) -> RenderOptions:
     return RenderOptions(
         formats=("png",),
         scale=spec.scale,
         background=spec.background is None,
+        dark=dark,
         frames=frames,
         whole=not frames,
     )
+
+
+def dark_mode_colour(colour: Rgba) -> Rgba:
+    """What Excalidraw's dark mode (``invert(93%) hue-rotate(180deg)``) makes of a background
+    colour: inverted by 93 % (white → #121212); the hue turn is left out (backgrounds are
+    white or grey)."""
+    r, g, b, a = colour
+    return (*(round(0.93 * (255 - c) + 0.07 * c) for c in (r, g, b)), a)  # type: ignore[return-value]
 
 
 def _png(spec: AnimationSpec, label: str, png: bytes | None) -> Image.Image:
@@ -87,10 +96,11 @@ def _select(
 
 
 def drawing_frames(
-    spec: AnimationSpec, factory: RendererFactory | None, warn: Warn
+    spec: AnimationSpec, factory: RendererFactory | None, warn: Warn, *, theme: str = "light"
 ) -> tuple[list[Frame], Rgba]:
     """One frame per Excalidraw frame element, rendered in one pass; ordered by the spec's
-    ``frames:`` list, else naturally by frame name (unnamed frames are ``Frame 1``, …)."""
+    ``frames:`` list, else naturally by frame name (unnamed frames are ``Frame 1``, …).
+    ``theme`` dark: in Excalidraw's dark mode."""
     from ..scene import load_scene  # here: `check` plans animations without the scene loader
 
     assert spec.source is not None
@@ -109,7 +119,9 @@ def drawing_frames(
             place=spec.source_place,
             fix="draw one Excalidraw frame (F) around each step of the animation",
         )
-    result = _renderer(spec, factory).render(scene, _render_options(spec, frames=True))
+    dark = theme == "dark"
+    options = _render_options(spec, frames=True, dark=dark)
+    result = _renderer(spec, factory).render(scene, options)
     for w in result.warnings:
         warn(w)
     labelled: list[tuple[str, Image.Image]] = []
@@ -126,17 +138,19 @@ def drawing_frames(
     frames = [
         Frame(label, image, place) for label, image, place in _select(spec, labelled, "frame")
     ]
-    return frames, _scene_background(scene.app_state)
+    background = _scene_background(scene.app_state)
+    return frames, dark_mode_colour(background) if dark else background
 
 
 def figure_frames(
-    spec: AnimationSpec, factory: RendererFactory | None, warn: Warn
+    spec: AnimationSpec, factory: RendererFactory | None, warn: Warn, *, theme: str = "light"
 ) -> tuple[list[Frame], Rgba]:
-    """One frame per step of a figure spec, rendered in parallel at one scale."""
+    """One frame per step of a figure spec, rendered in parallel at one scale. ``theme`` dark:
+    the figure in its dark palette."""
     assert spec.source is not None
     if not spec.source.is_file():
         raise spec.error(f"figure spec `{spec.source.name}` not found", place=spec.source_place)
-    steps = _select(spec, figure_steps(spec.source, root=spec.root), "step")
+    steps = _select(spec, figure_steps(spec.source, root=spec.root, theme=theme), "step")
     if not steps:
         raise spec.error(f"{spec.source.name} has no steps", place=spec.source_place)
     renderer = _renderer(spec, factory)

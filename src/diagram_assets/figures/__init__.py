@@ -86,16 +86,19 @@ def figure_scene(path: Path) -> Scene:
     return build_figure(load_figure_spec(Path(path)))
 
 
-def figure_steps(path: Path, *, root: Path | None = None) -> list[tuple[str, Scene]]:
+def figure_steps(
+    path: Path, *, root: Path | None = None, theme: str = "light"
+) -> list[tuple[str, Scene]]:
     """One whole Scene per step of the spec's ``steps:`` (same bounds on every step).
 
     A spec without steps gives one step named after the figure, showing all of it. ``root``
-    bounds what ``include:`` may read (see :func:`load_figure_spec`).
+    bounds what ``include:`` may read (see :func:`load_figure_spec`); ``theme``: ``light`` or
+    ``dark`` (see :func:`build_figure`).
     """
     from .build import build_steps
     from .schema import load_figure_spec
 
-    return build_steps(load_figure_spec(Path(path), root=root))
+    return build_steps(load_figure_spec(Path(path), root=root), theme=theme)
 
 
 __all__ = [

@@ -6,7 +6,8 @@ import copy
 
 from ..scene.model import Scene
 from . import FIGURES_VERSION
-from .data_palette import data_palette
+from .dark import dark_app_state, darken_elements
+from .data_palette import THEMES, data_palette
 from .element_keys import fractional_index, stable_int
 from .elements import SceneBuilder, Style
 from .geometry import Element, bounds
@@ -55,7 +56,11 @@ def _build(spec: FigureSpec, theme: str = "light") -> SceneBuilder:
 def build_figure(spec: FigureSpec, *, theme: str = "light") -> Scene:
     """The figure as a Scene: pure and deterministic (same spec → same bytes).
 
-    ``theme`` picks the colours of tables and timelines (``light`` or ``dark``)."""
+    ``theme``: ``light``, or ``dark`` — drawn for a dark canvas (tables and timelines in their
+    palette's dark variant, the others recoloured by :mod:`.dark`), to be rendered without
+    Excalidraw's dark-mode filter."""
+    if theme not in THEMES:
+        raise ValueError(f"theme must be one of {THEMES}, got {theme!r}")
     builder = _build(spec, theme)
     elements = builder.finish()
     if spec.hidden:
@@ -63,7 +68,7 @@ def build_figure(spec: FigureSpec, *, theme: str = "light") -> Scene:
         for element in elements:
             if element["id"] in hidden:
                 element["opacity"] = 0
-    return _scene(spec, elements)
+    return _scene(spec, elements, theme)
 
 
 def _expand(builder: SceneBuilder, refs: list[Ref], elements: list[Element]) -> set[str]:
@@ -111,16 +116,18 @@ def _highlight(element: Element, colour: str) -> None:
     element["strokeWidth"] = max(2, element["strokeWidth"] + 1)
 
 
-def build_steps(spec: FigureSpec) -> list[tuple[str, Scene]]:
+def build_steps(spec: FigureSpec, *, theme: str = "light") -> list[tuple[str, Scene]]:
     """One Scene per step; hidden parts stay in place with opacity 0, so bounds never change.
 
     A step's highlights are the shapes of its ``highlight`` ids and the arrows joining two of
     them; an arrow is drawn only when both its ends are visible.
 
     Each step scene also carries an invisible rectangle around the whole figure (opacity 0),
-    so every frame exports with the same size and position.
+    so every frame exports with the same size and position. ``theme``: see :func:`build_figure`.
     """
-    builder = _build(spec)
+    if theme not in THEMES:
+        raise ValueError(f"theme must be one of {THEMES}, got {theme!r}")
+    builder = _build(spec, theme)
     min_x, min_y, max_x, max_y = bounds(builder.elements)
     margin = 8
     frame = builder.rect(
@@ -138,7 +145,7 @@ def build_steps(spec: FigureSpec) -> list[tuple[str, Scene]]:
     builder.elements.insert(0, frame)
     base = builder.finish()
     if not spec.steps:
-        return [(spec.name, _scene(spec, copy.deepcopy(base)))]
+        return [(spec.name, _scene(spec, copy.deepcopy(base), theme))]
     hidden = _expand(builder, spec.hidden, base)
     out: list[tuple[str, Scene]] = []
     for step in spec.steps:
@@ -155,14 +162,20 @@ def build_steps(spec: FigureSpec) -> list[tuple[str, Scene]]:
                 element["opacity"] = 0
             if element["id"] in lit:
                 _highlight(element, highlight_for(spec.palette))
-        out.append((step.name, _scene(spec, elements)))
+        out.append((step.name, _scene(spec, elements, theme)))
     return out
 
 
-def _scene(spec: FigureSpec, elements: list[Element]) -> Scene:
+def _scene(spec: FigureSpec, elements: list[Element], theme: str = "light") -> Scene:
+    app_state = dict(APP_STATE)
+    if theme == "dark":
+        # tables and timelines have a dark palette of their own: only the title is left
+        data = spec.kind in ("table", "timeline")
+        darken_elements([e for e in elements if not data or e["id"].startswith("figure.")])
+        app_state = dark_app_state(app_state)
     return Scene(
         elements=elements,
-        app_state=dict(APP_STATE),
+        app_state=app_state,
         files={},
         source=spec.path,
         reads=list(spec.reads),

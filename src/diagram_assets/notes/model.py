@@ -19,12 +19,14 @@ class OutputSet:
     ``{"gif": ...}``); ``frames`` maps a frame name to such a mapping when frames are exported.
     ``frame_ids`` maps a frame's element id to its name in ``frames``: a link may name a frame
     either way (``#^frame=Intro`` or ``#^frame=<element id>``), as Obsidian's plugin does.
+    ``dark`` maps an output (whole or frame) to its dark twin (``theme = "both"``/``"auto"``).
     """
 
     source: str
     outputs: Mapping[str, str]
     frames: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     frame_ids: Mapping[str, str] = field(default_factory=dict)
+    dark: Mapping[str, str] = field(default_factory=dict)
 
     def frame(self, name_or_id: str) -> str | None:
         """The name (a key of ``frames``) of the exported frame a link names by its name or by
@@ -46,12 +48,16 @@ class LinkOptions:
     first of ``formats``. ``wikilinks``: ``"keep"`` rewrites ``![[x]]`` in place, ``"markdown"``
     turns a rewritten embed into a Markdown image (``![[x|500]]`` → ``![|500](path)``).
     ``rewrite_plain_links``: also rewrite plain (non-image) links to sources and outputs.
+    ``picture``: a Markdown image of an output that has a dark twin is written as
+    ``<picture>`` with the twin as its ``(prefers-color-scheme: dark)`` source (see
+    :mod:`.picture`); Obsidian embeds stay as they are.
     """
 
     formats: tuple[str, ...] = ("svg", "png")
     wikilinks: str = "keep"
     rewrite_plain_links: bool = False
     normalise: bool = False
+    picture: bool = False
 
     def __post_init__(self) -> None:
         formats = self.formats

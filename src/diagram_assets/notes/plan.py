@@ -70,10 +70,16 @@ class Plan:
     whole: bool = False  # ``new`` replaces the whole link (wikilink → Markdown image)
     warning: str | None = None
     error: NotesError | None = None
+    picture: str | None = None  # a Markdown image to write as <picture>: its dark source
 
     @property
     def interesting(self) -> bool:
-        return self.new is not None or self.warning is not None or self.error is not None
+        return (
+            self.new is not None
+            or self.warning is not None
+            or self.error is not None
+            or self.picture is not None
+        )
 
 
 def warning(ctx: Context, line: int, what: str, fix: str | None = None) -> str:
@@ -200,14 +206,30 @@ def _plan_url(link: LinkRef, ctx: Context, line: int) -> Plan:
         return Plan()
     desired, keep_fragment, note = _desired(managed, res.path, target.fragment, ctx, line)
     if desired is None or (desired == res.path and (keep_fragment or not target.fragment)):
-        return Plan(warning=note)
+        return Plan(warning=note, picture=_dark_source(link, ctx, res.path, path))
     written = _written_path(desired, res, ctx, path)
     suffix = target.suffix if keep_fragment else target.suffix_without_fragment()
     if link.form == "html":
         new = encode_html(written, target, link.quote, suffix)
     else:
         new = encode_markdown(written, target, suffix)
-    return Plan(new=new if new != link.raw else None, warning=note)
+    return Plan(
+        new=new if new != link.raw else None,
+        warning=note,
+        picture=_dark_source(link, ctx, desired, written),
+    )
+
+
+def _dark_source(link: LinkRef, ctx: Context, shown: str, written: str) -> str | None:
+    """For a Markdown image to be written as <picture>: the dark twin of ``shown`` (the path
+    the image will show, written as ``written``), written the same way; else None."""
+    if not (ctx.options.picture and link.kind is LinkKind.IMAGE and link.form == "md"):
+        return None
+    twin = ctx.index.dark.get(shown)
+    if twin is None:
+        return None
+    folder = written.rsplit("/", 1)[0] + "/" if "/" in written else ""
+    return folder + twin.rsplit("/", 1)[-1]
 
 
 def _written_path(desired: str, res: Resolved, ctx: Context, original: str) -> str:

@@ -113,7 +113,9 @@ class LinkIndex:
         self.vault = vault
         self.memo: dict[object, bool] = {}  # (options, folder, link) -> rewritten or warned?
         managed: dict[str, Managed] = {}
+        self.dark: dict[str, str] = {}  # output → its dark twin
         for out in outputs:
+            self.dark.update((norm_path(a), norm_path(b)) for a, b in out.dark.items())
             source = norm_path(out.source)
             if source:
                 managed.setdefault(source, Managed(out, None, True))

@@ -12,10 +12,12 @@ from dataclasses import replace
 
 from ..errors import NotesError
 from .model import Change, Link, LinkKind, LinkOptions, NoteResult, OutputSet
+from .picture import picture_html, picture_srcset, srcset_value
 from .plan import Context, LinkRef, plan_link, warning
 from .quick import is_plain, quick_links
 from .resolve import Vault, norm_path
 from .scan import RawLink, scan
+from .targets import decode_html
 from .text import BOM, ByteOffsets, NoteText, decode_note
 
 _REF_KINDS = (LinkKind.IMAGE_REF, LinkKind.LINK_REF)
@@ -115,9 +117,17 @@ def _rewrite(result: NoteResult, nt: NoteText, ctx: Context) -> NoteResult:
         line = nt.line_col(link.link_start)[0]
         plan = plan_link(_ref(nt, link), ctx, line)
         _collect(result, plan.warning, plan.error)
-        if plan.new is not None:
+        if plan.picture is not None:
+            target = plan.new if plan.new is not None else nt.text[link.start : link.end]
+            html = picture_html(
+                nt.text, link.link_start, link.start, link.end, link.link_end, target, plan.picture
+            )
+            edits[(link.link_start, link.link_end)] = (html, line)
+        elif plan.new is not None:
             span = (link.link_start, link.link_end) if plan.whole else (link.start, link.end)
             edits[span] = (plan.new, line)
+        if link.kind is LinkKind.HTML_IMG:
+            _keep_srcset(nt, link, plan.new, ctx, edits, line)
     for span, uses in definitions.items():
         first = uses[0]
         line = first.definition_line + 1
@@ -151,6 +161,29 @@ def _rewrite(result: NoteResult, nt: NoteText, ctx: Context) -> NoteResult:
         return result
     _apply(result, nt, edits)
     return result
+
+
+def _keep_srcset(
+    nt: NoteText,
+    link: RawLink,
+    new: str | None,
+    ctx: Context,
+    edits: dict[tuple[int, int], tuple[str, int]],
+    line: int,
+) -> None:
+    """The dark source of a ``<picture>`` (see :mod:`.picture`) follows its image's ``src``."""
+    span = picture_srcset(nt.text, link.link_start)
+    if span is None:
+        return
+    shown = decode_html(new if new is not None else nt.text[link.start : link.end])
+    res = ctx.index.resolve_markdown(shown.path, ctx.note)
+    twin = ctx.index.dark.get(res.path) if res.path is not None else None
+    if twin is None:
+        return  # no dark twin (any more): the source is left as written
+    folder = shown.path.rsplit("/", 1)[0] + "/" if "/" in shown.path else ""
+    srcset = srcset_value(folder + twin.rsplit("/", 1)[-1], shown)
+    if srcset != nt.text[span[0] : span[1]]:
+        edits[span] = (srcset, line)
 
 
 def _collect(result: NoteResult, note: str | None, error: NotesError | None) -> None:

@@ -321,6 +321,7 @@ def _commit(job: Job, result: KindResult, plan: Plan) -> list[str]:
             name: {fmt: f"{config.output}/{file}" for fmt, file in names.items()}
             for name, names in result.frames.items()
         },
+        dark={f"{config.output}/{a}": f"{config.output}/{b}" for a, b in result.dark.items()},
     )
     if previous is not None:
         for old, recorded in previous.outputs.items():

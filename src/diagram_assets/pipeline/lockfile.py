@@ -10,6 +10,8 @@ JSON, keys sorted, one entry per source, so diffs stay small and reviewable::
           "inputs": {"diagrams/img/a.png": "…"},  # files found while building (besides the plan)
           "kind": "drawing",
           "outputs": {"attachments/proto.png": "…", "attachments/proto.svg": "…"}
+          # with frames: "frames": {"<name>": {"svg": "attachments/proto.<name>.svg", …}}
+          # with theme both/auto: "dark": {"attachments/proto.svg": "attachments/proto.dark.svg"}
         }
       }
     }
@@ -35,6 +37,7 @@ class LockEntry:
     outputs: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
     frames: dict[str, dict[str, str]] = field(default_factory=dict)  # name → format → output
+    dark: dict[str, str] = field(default_factory=dict)  # output → its dark twin (theme both/auto)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -45,6 +48,8 @@ class LockEntry:
         }
         if self.frames:
             data["frames"] = {k: dict(sorted(v.items())) for k, v in sorted(self.frames.items())}
+        if self.dark:
+            data["dark"] = dict(sorted(self.dark.items()))
         return data
 
 
@@ -86,6 +91,7 @@ class LockFile:
                         str(name): {str(f): str(p) for f, p in dict(paths).items()}
                         for name, paths in dict(raw.get("frames", {})).items()
                     },
+                    dark={str(k): str(v) for k, v in dict(raw.get("dark", {})).items()},
                 )
             except (KeyError, TypeError, ValueError):
                 raise ConfigError(

@@ -37,11 +37,14 @@ def output_sets(plan: Plan) -> list[OutputSet]:
 
     sets = []
     for source, entry in sorted(plan.lock.jobs.items()):
+        twins = set(entry.dark.values())
         framed = {path for paths in entry.frames.values() for path in paths.values()}
         outputs = {
-            path.rsplit(".", 1)[-1]: path for path in sorted(entry.outputs) if path not in framed
+            path.rsplit(".", 1)[-1]: path
+            for path in sorted(entry.outputs)
+            if path not in framed and path not in twins
         }
-        sets.append(OutputSet(source=source, outputs=outputs, frames=entry.frames))
+        sets.append(OutputSet(source=source, outputs=outputs, frames=entry.frames, dark=entry.dark))
     return sets
 
 
@@ -49,7 +52,12 @@ def link_options(config: Config) -> LinkOptions:
     from ..notes import LinkOptions  # lazy: see `output_sets`
 
     links = config.links
-    return LinkOptions(formats=links.format, wikilinks=links.wikilinks, normalise=links.normalise)
+    return LinkOptions(
+        formats=links.format,
+        wikilinks=links.wikilinks,
+        normalise=links.normalise,
+        picture=links.picture,
+    )
 
 
 def rewrite_links(

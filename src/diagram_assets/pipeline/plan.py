@@ -287,6 +287,9 @@ def _drop_foreign_outputs(config: Config, lock: LockFile) -> list[tuple[str, Dia
                 name: {f: p for f, p in paths.items() if p in entry.outputs}
                 for name, paths in entry.frames.items()
             }
+            entry.dark = {
+                a: b for a, b in entry.dark.items() if a in entry.outputs and b in entry.outputs
+            }
     return problems
 
 

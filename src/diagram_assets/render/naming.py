@@ -6,10 +6,14 @@ from ..fields import safe_name
 from .options import RenderedImage
 
 
-def image_stems(stem: str, images: list[RenderedImage]) -> list[str]:
+def image_stems(stem: str, images: list[RenderedImage], *, reserved: str = "") -> list[str]:
     """The file stem of each rendered image: ``stem`` for the whole scene, ``stem.<frame>`` for a
     frame (frames without a name are ``Frame-1``, ``Frame-2``… in scene order; repeated names get
-    ``-2``, ``-3``…)."""
+    ``-2``, ``-3``…).
+
+    ``reserved`` (``.dark`` when dark twins are written): no stem ends with it, so adding it to
+    any stem names another image's twin without colliding — a frame named ``dark`` becomes
+    ``stem.dark-2``, as if the name were taken."""
     stems: list[str] = []
     seen: set[str] = set()
     unnamed = 0
@@ -24,7 +28,9 @@ def image_stems(stem: str, images: list[RenderedImage]) -> list[str]:
                 label = f"Frame-{unnamed}"
             candidate = f"{stem}.{label}"
         unique, n = candidate, 1
-        while unique.casefold() in seen:
+        while unique.casefold() in seen or (
+            reserved and unique.casefold().endswith(reserved.casefold())
+        ):
             n += 1
             unique = f"{candidate}-{n}"
         seen.add(unique.casefold())

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...config import Config
-from ...options import Options
+from ...options import DARK_SUFFIX, Options
 from .base import KindPlan, KindResult, RunContext, output_prefix_of
 
 if TYPE_CHECKING:
@@ -65,10 +65,18 @@ class AnimationKind:
         return spec
 
     def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
-        from ...animation.build import animation_inputs, animation_outputs, uses_renderer  # lazy
+        from ...animation.build import (  # lazy: Pillow only when building
+            animation_inputs,
+            animation_outputs,
+            has_themes,
+            uses_renderer,
+        )
 
         spec = self.load(path, config)
         outputs = {name.rsplit(".", 1)[-1]: f"{prefix}{name}" for name in animation_outputs(spec)}
+        if options.twins and has_themes(spec):
+            for label, name in list(outputs.items()):
+                outputs[f"dark.{label}"] = _dark_name(name)
         return KindPlan(
             outputs=outputs,
             inputs=animation_inputs(spec),
@@ -78,10 +86,24 @@ class AnimationKind:
         )
 
     def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult:
-        from ...animation.build import build_animation  # lazy: Pillow only when building
+        from ...animation.build import build_animation, has_themes  # lazy: Pillow
 
         spec = self.load(path, ctx.config)
-        result = build_animation(spec, ctx.renderer)
+        themed = has_themes(spec)
+        main = "dark" if options.theme == "dark" and themed else "light"
+        result = build_animation(spec, ctx.renderer, theme=main)
         prefix = output_prefix_of(plan)
         files = {f"{prefix}{name}": data for name, data in result.items()}
-        return KindResult(files=files, warnings=list(result.warnings), detail=result)
+        out = KindResult(files=files, warnings=list(result.warnings), detail=result)
+        if options.twins and themed:  # an animated image has no adaptive form: twins for auto
+            dark = build_animation(spec, ctx.renderer, theme="dark")
+            for name, data in dark.items():
+                out.files[f"{prefix}{_dark_name(name)}"] = data
+                out.dark[f"{prefix}{name}"] = f"{prefix}{_dark_name(name)}"
+        return out
+
+
+def _dark_name(name: str) -> str:
+    """``Transformer执行.gif`` → ``Transformer执行.dark.gif``."""
+    stem, _, ext = name.rpartition(".")
+    return f"{stem}{DARK_SUFFIX}.{ext}"

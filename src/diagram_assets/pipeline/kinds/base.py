@@ -52,6 +52,7 @@ class KindResult:
     warnings: list[str] = field(default_factory=list)
     frames: dict[str, dict[str, str]] = field(default_factory=dict)  # frame name → format → file
     detail: object = None
+    dark: dict[str, str] = field(default_factory=dict)  # file → its dark twin (theme both/auto)
 
 
 class _RendererSlot:
@@ -129,10 +130,17 @@ class SourceKind(Protocol):
 
 
 def render_files(
-    stem: str, prefix: str, scene_renderer: Renderer, scene: Scene, options: RenderOptions
+    stem: str,
+    prefix: str,
+    scene_renderer: Renderer,
+    scene: Scene,
+    options: RenderOptions,
+    *,
+    reserved: str = "",
 ) -> KindResult:
     """Render a scene and name its images ``<prefix><stem>.svg``, ``<prefix><stem>.<frame>.png``…
-    Warns about image elements drawn as placeholders (no image data) unless the scene did."""
+    Warns about image elements drawn as placeholders (no image data) unless the scene did.
+    ``reserved``: a suffix no image stem may end with (see ``image_stems``)."""
     from ...render.naming import image_stems  # lazy: planning never loads the renderer
 
     result = scene_renderer.render(scene, options)
@@ -142,7 +150,8 @@ def render_files(
         warnings=[*scene.warnings, *result.warnings],
         detail=result,
     )
-    for image, image_stem in zip(result.images, image_stems(stem, result.images), strict=True):
+    stems = image_stems(stem, result.images, reserved=reserved)
+    for image, image_stem in zip(result.images, stems, strict=True):
         names: dict[str, str] = {}
         for fmt, data in (("svg", image.svg), ("png", image.png)):
             if data is not None:

@@ -8,7 +8,8 @@ from ...config import Config
 from ...options import Options
 from ...scene.context import SceneLimits
 from ...scene.names import drawing_stem, is_drawing_name
-from .base import KindPlan, KindResult, RunContext, output_prefix_of, render_files
+from .base import KindPlan, KindResult, RunContext, output_prefix_of
+from .themes import render_themed, themed_outputs
 
 
 def scene_limits(config: Config) -> SceneLimits:
@@ -36,13 +37,13 @@ class DrawingKind:
 
     def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
         stem = drawing_stem(path)
-        return KindPlan(outputs={fmt: f"{prefix}{stem}.{fmt}" for fmt in options.formats})
+        return KindPlan(outputs=themed_outputs(prefix, stem, options))
 
     def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult:
         from ...scene.load import load_scene  # lazy: `check` never loads a scene
 
         scene = load_scene(path, root=ctx.config.root, limits=scene_limits(ctx.config))
         prefix = output_prefix_of(plan)
-        return render_files(
-            drawing_stem(path), prefix, ctx.renderer(), scene, options.render_options()
+        return render_themed(  # dark: Excalidraw's own dark mode
+            drawing_stem(path), prefix, ctx.renderer(), lambda t: (scene, t == "dark"), options
         )

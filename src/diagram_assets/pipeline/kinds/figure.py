@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...config import Config
 from ...options import Options
-from .base import KindPlan, KindResult, RunContext, output_prefix_of, render_files
+from .base import KindPlan, KindResult, RunContext, output_prefix_of
+from .themes import render_themed, themed_outputs
+
+if TYPE_CHECKING:
+    from ...scene.model import Scene
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class FigureKind:
         from ...figures import load_figure_spec  # lazy: the figures package only when one exists
 
         spec = load_figure_spec(path, root=config.root if self.bounded else None)
-        outputs = {fmt: f"{prefix}{spec.name}.{fmt}" for fmt in options.formats}
+        outputs = themed_outputs(prefix, spec.name, options)
         if options.excalidraw:
             outputs["excalidraw"] = f"{prefix}{spec.name}.excalidraw"
         return KindPlan(outputs=outputs, inputs=list(spec.reads))
@@ -45,7 +50,15 @@ class FigureKind:
         spec = load_figure_spec(path, root=ctx.config.root if self.bounded else None)
         scene = build_figure(spec)
         prefix = output_prefix_of(plan)
-        result = render_files(spec.name, prefix, ctx.renderer(), scene, options.render_options())
+
+        def scene_for(theme: str) -> tuple[Scene, bool]:
+            # dark: the figure in its dark palette, without Excalidraw's dark-mode filter;
+            # light: as drawn (`dark = true` alone asks for that filter, as before themes)
+            if theme == "dark":
+                return build_figure(spec, theme="dark"), False
+            return scene, options.dark and options.theme == "light"
+
+        result = render_themed(spec.name, prefix, ctx.renderer(), scene_for, options)
         if options.excalidraw:
             result.files[f"{prefix}{spec.name}.excalidraw"] = scene.dumps().encode("utf-8")
         return result
