@@ -31,8 +31,9 @@ from diagram_assets.render.chromium import find_chromium
 from diagram_assets.render.naming import image_stems
 from diagram_assets.render.options import RenderedImage
 from helpers import element, scene_of, text, write_scene
+from locations import REPO
 
-FIGURES = Path(__file__).resolve().parents[1] / "diagrams" / "figures"
+FIGURES = REPO / "diagrams" / "figures"
 ALL_FIGURES = sorted(FIGURES.rglob("*.figure.yaml"))
 
 # --------------------------------------------------------------------------- config
