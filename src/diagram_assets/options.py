@@ -28,6 +28,9 @@ class Options:
     frames: bool = False
     max_size: int | None = None
     excalidraw: bool = False  # figures: also write the generated scene as <name>.excalidraw
+    # drawings: the parts notes embed (``group=<id>``, ``area=<id>``, ``frame=<name or id>``,
+    # ``clippedframe=…``), each written as an image of its own; set by planning, not the config
+    parts: tuple[str, ...] = ()
 
     # What of the options enters a job's lock digest: every field, since each changes what a
     # source writes (its bytes, or which files). A field added later that does not must be
@@ -36,10 +39,15 @@ class Options:
         "formats", "scale", "padding", "dark", "transparent", "embed_scene", "frames",
         "max_size", "excalidraw",
     )  # fmt: skip
+    # Fields that enter the digest only when set (not empty), so that sources without them
+    # keep the digests their lock files have.
+    DIGEST_WHEN_SET: ClassVar[tuple[str, ...]] = ("parts",)
 
     def digest_fields(self) -> dict[str, Any]:
-        """The options as they enter the lock digest (tuples as lists, as JSON has them)."""
+        """The options as they enter the lock digest (tuples as lists, as JSON has them).
+        ``parts`` enters only when there are any, so sources without parts keep their digest."""
         values = {name: getattr(self, name) for name in self.DIGEST_FIELDS}
+        values.update({n: getattr(self, n) for n in self.DIGEST_WHEN_SET if getattr(self, n)})
         return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
 
     def render_options(self, *, refresh_text: bool = False) -> RenderOptions:

@@ -16,12 +16,15 @@ class OutputSet:
     """What one source produced, as the pipeline reports it (repo-relative POSIX paths).
 
     ``outputs`` maps a format to a path (``{"svg": "attachments/FF.svg"}``; an animation has
-    ``{"gif": ...}``); ``frames`` maps a frame name to such a mapping when frames are exported.
+    ``{"gif": ...}``); ``frames`` maps a frame name to such a mapping when frames are exported;
+    ``parts`` maps a part a note embeds (``group=<id>``, ``area=<id>``, ``frame=<name or id>``,
+    ``clippedframe=…``) to such a mapping.
     """
 
     source: str
     outputs: Mapping[str, str]
     frames: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    parts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -321,6 +321,10 @@ def _commit(job: Job, result: KindResult, plan: Plan) -> list[str]:
             name: {fmt: f"{config.output}/{file}" for fmt, file in names.items()}
             for name, names in result.frames.items()
         },
+        parts={
+            key: {fmt: f"{config.output}/{file}" for fmt, file in names.items()}
+            for key, names in result.parts.items()
+        },
     )
     if previous is not None:
         for old, recorded in previous.outputs.items():

@@ -9,7 +9,8 @@ JSON, keys sorted, one entry per source, so diffs stay small and reviewable::
           "digest": "…",                       # the job's input digest when it was built
           "inputs": {"diagrams/img/a.png": "…"},  # files found while building (besides the plan)
           "kind": "drawing",
-          "outputs": {"attachments/proto.png": "…", "attachments/proto.svg": "…"}
+          "outputs": {"attachments/proto.png": "…", "attachments/proto.svg": "…"},
+          "parts": {"group=abc": {"svg": "attachments/proto.group-abc.svg"}}  # when any
         }
       }
     }
@@ -35,6 +36,7 @@ class LockEntry:
     outputs: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
     frames: dict[str, dict[str, str]] = field(default_factory=dict)  # name → format → output
+    parts: dict[str, dict[str, str]] = field(default_factory=dict)  # part → format → output
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -45,6 +47,8 @@ class LockEntry:
         }
         if self.frames:
             data["frames"] = {k: dict(sorted(v.items())) for k, v in sorted(self.frames.items())}
+        if self.parts:
+            data["parts"] = {k: dict(sorted(v.items())) for k, v in sorted(self.parts.items())}
         return data
 
 
@@ -85,6 +89,10 @@ class LockFile:
                     frames={
                         str(name): {str(f): str(p) for f, p in dict(paths).items()}
                         for name, paths in dict(raw.get("frames", {})).items()
+                    },
+                    parts={
+                        str(key): {str(f): str(p) for f, p in dict(paths).items()}
+                        for key, paths in dict(raw.get("parts", {})).items()
                     },
                 )
             except (KeyError, TypeError, ValueError):

@@ -37,11 +37,18 @@ def output_sets(plan: Plan) -> list[OutputSet]:
 
     sets = []
     for source, entry in sorted(plan.lock.jobs.items()):
-        framed = {path for paths in entry.frames.values() for path in paths.values()}
+        framed = {
+            path
+            for mapping in (entry.frames, entry.parts)
+            for paths in mapping.values()
+            for path in paths.values()
+        }
         outputs = {
             path.rsplit(".", 1)[-1]: path for path in sorted(entry.outputs) if path not in framed
         }
-        sets.append(OutputSet(source=source, outputs=outputs, frames=entry.frames))
+        sets.append(
+            OutputSet(source=source, outputs=outputs, frames=entry.frames, parts=entry.parts)
+        )
     return sets
 
 
@@ -61,7 +68,8 @@ def rewrite_links(
         return []
     from ..notes.resolve import Vault  # lazy: links disabled or no notes: not loaded
 
-    vault = Vault.scan(config.root)
+    # a dry run (check) uses the files planning listed; a build lists them after writing
+    vault = plan.vault if dry_run and plan.vault is not None else Vault.scan(config.root)
     chosen = list(notes) if notes is not None else note_paths(config, plan, sorted(vault.files))
     if not chosen:
         return []  # no note: the Markdown parser is not even imported
