@@ -25,9 +25,11 @@ def digest_of(options: Options) -> str:
 
 def test_every_option_is_decided_for_the_digest() -> None:
     """A new option must be added to DIGEST_FIELDS (it changes outputs) or left out on purpose;
-    today every option changes what a source writes."""
+    today every option changes what a source writes (``parts`` only when a note embeds any)."""
     decided = {*Options.DIGEST_FIELDS, *Options.DIGEST_FIELDS_UNLESS_DEFAULT}
     assert decided == {f.name for f in fields(Options)}
+    assert "parts" not in Options().digest_fields()
+    assert list(Options(parts=("group=a",)).digest_fields()["parts"]) == ["group=a"]
 
 
 def test_theme_enters_the_digest_only_when_not_light() -> None:

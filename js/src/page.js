@@ -2,7 +2,7 @@
 // window.diagrams.render(request) -> {images, fonts, warnings}, called by the Python renderer.
 // fonts.js first: it records the font faces Excalidraw creates (see there).
 import { installFonts, loadSceneFonts } from "./fonts.js";
-import { exportToBlob, exportToSvg, restore } from "@excalidraw/excalidraw";
+import { exportToBlob, exportToSvg, getCommonBounds, restore } from "@excalidraw/excalidraw";
 import { stats as fontStats, prepare as prepareSubsetting } from "./subset.js";
 import { addFormulaFiles, mathjaxVersion, typeset } from "./math.js";
 
@@ -59,7 +59,7 @@ const pngDimensions = (options, sizes) => (width, height) => {
         `lower the scale or set max_size`,
     );
   }
-  sizes.push({ width: w, height: h, scale });
+  sizes.push({ width: w, height: h, scale, exportWidth: width });
   return { width: w, height: h, scale };
 };
 
@@ -146,8 +146,63 @@ const exportOne = async (elements, appState, files, options, frame, timings) => 
     image.png = blob;
     image.pngWidth = sizes[0]?.width;
     image.pngHeight = sizes[0]?.height;
+    image.exportWidth = sizes[0]?.exportWidth;
   }
   return image;
+};
+
+// A part a note embeds (#^group=, #^area=, #^frame=, #^clippedframe=), resolved in Python to
+// the element ids the Obsidian plugin exports: those elements alone; `clip` draws frames
+// clipped, without name or outline; `crop` cuts the image to those elements' box plus padding
+// (area=), as the plugin sets the SVG's viewBox.
+const CLIPPED = { enabled: true, name: false, outline: false, clip: true };
+const exportPart = async (elements, appState, files, options, part, timings) => {
+  const ids = new Set(part.ids);
+  const chosen = elements.filter((e) => ids.has(e.id));
+  const state = part.clip ? { ...appState, frameRendering: CLIPPED } : appState;
+  const image = await exportOne(chosen, state, files, options, null, timings);
+  image.part = part.key;
+  const cropIds = new Set(part.crop);
+  const cropped = chosen.filter((e) => cropIds.has(e.id));
+  if (cropped.length === 0 || chosen.length === 0) return image;
+  // the export's origin is the box of what it draws, less the padding; the crop is the box
+  // of the cropped elements, plus the padding, in the same coordinates
+  // Excalidraw sizes an export by its root elements: those in a frame it draws are left out
+  const frames = new Set(chosen.filter((e) => e.type === "frame" || e.type === "magicframe").map((e) => e.id));
+  const [minX, minY] = getCommonBounds(chosen.filter((e) => frames.has(e.id) || !frames.has(e.frameId)));
+  const [x1, y1, x2, y2] = getCommonBounds(cropped);
+  const box = { x: x1 - minX, y: y1 - minY, w: x2 - x1 + 2 * options.padding, h: y2 - y1 + 2 * options.padding };
+  if (image.svg !== undefined) image.svg = cropSvg(image, box);
+  if (image.png) image.png = await cropPng(image, box);
+  return image;
+};
+
+// Only the root <svg> tag's viewBox, width and height change: the rest stays byte for byte.
+const cropSvg = (image, box) => {
+  const end = image.svg.indexOf(">");
+  const root = image.svg.slice(0, end);
+  const vw = Number(/viewBox="[^ ]+ [^ ]+ ([^ ]+) /.exec(root)?.[1]) || 1;
+  const ratio = image.svgWidth / vw;
+  image.svgWidth = box.w * ratio;
+  image.svgHeight = box.h * ratio;
+  const cropped = root
+    .replace(/viewBox="[^"]*"/, `viewBox="${box.x} ${box.y} ${box.w} ${box.h}"`)
+    .replace(/ width="[^"]*"/, ` width="${image.svgWidth}"`)
+    .replace(/ height="[^"]*"/, ` height="${image.svgHeight}"`);
+  return cropped + image.svg.slice(end);
+};
+
+const cropPng = async (image, box) => {
+  const bitmap = await createImageBitmap(image.png);
+  const scale = bitmap.width / image.exportWidth;
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.max(1, Math.round(box.w * scale));
+  canvas.height = Math.max(1, Math.round(box.h * scale));
+  canvas.getContext("2d").drawImage(bitmap, -box.x * scale, -box.y * scale);
+  bitmap.close();
+  image.pngWidth = canvas.width;
+  image.pngHeight = canvas.height;
+  return await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
 };
 
 // An export canvas is garbage once its PNG is encoded, but its pixels (4 bytes each: 300 MB for
@@ -204,6 +259,9 @@ const renderImages = async (scene, options) => {
     for (const frame of elements.filter((e) => e.type === "frame" || e.type === "magicframe")) {
       images.push(await exportOne(elements, appState, files, options, frame, timings));
     }
+  }
+  for (const part of options.parts ?? []) {
+    images.push(await exportPart(elements, appState, files, options, part, timings));
   }
   const missingImages = elements
     .filter((e) => e.type === "image" && !(e.fileId && files[e.fileId]))

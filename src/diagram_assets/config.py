@@ -78,6 +78,16 @@ class Config:
                 options = replace(options, **override.options)
         return options
 
+    def pinned_options(self, rel_path: str) -> frozenset[str]:
+        """The options an override sets for one source: they win over what the source says
+        of itself (an Obsidian drawing's front matter, an export's saved theme)."""
+        return frozenset(
+            key
+            for override in self.overrides
+            if override.applies_to(rel_path)
+            for key in override.options
+        )
+
     def excluded(self, rel_path: str) -> bool:
         return any(glob_match(rel_path, pattern) for pattern in self.exclude)
 
@@ -217,7 +227,7 @@ _TOP_KEYS = {
     "overrides": "options for the sources matching a glob",
     "links": "how note links to sources and outputs are rewritten",
 }
-_OPTION_KEYS = {f.name for f in fields(Options)}
+_OPTION_KEYS = {f.name for f in fields(Options)} - {"parts"}  # parts: from the notes
 _LINK_KEYS = {
     "enabled": "whether note links are rewritten",
     "format": "which output an embed points to: svg or png",

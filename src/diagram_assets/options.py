@@ -48,6 +48,9 @@ class Options:
     max_size: int | None = None
     excalidraw: bool = False  # figures: also write the generated scene as <name>.excalidraw
     theme: str = "light"  # one of THEMES
+    # drawings: the parts notes embed (``group=<id>``, ``area=<id>``, ``frame=<name or id>``,
+    # ``clippedframe=…``), each written as an image of its own; set by planning, not the config
+    parts: tuple[str, ...] = ()
 
     # What of the options enters a job's lock digest: every field, since each changes what a
     # source writes (its bytes, or which files). A field added later that does not must be
@@ -58,11 +61,12 @@ class Options:
     )  # fmt: skip
     # Fields that enter the digest only when they differ from their default (given here), so
     # that digests made before the field existed stay valid: `theme` (light: what every
-    # digest before themes was made with).
-    DIGEST_FIELDS_UNLESS_DEFAULT: ClassVar[dict[str, Any]] = {"theme": "light"}
+    # digest before themes was made with) and `parts` (none: a drawing no note embeds a part of).
+    DIGEST_FIELDS_UNLESS_DEFAULT: ClassVar[dict[str, Any]] = {"theme": "light", "parts": ()}
 
     def digest_fields(self) -> dict[str, Any]:
-        """The options as they enter the lock digest (tuples as lists, as JSON has them)."""
+        """The options as they enter the lock digest (tuples as lists, as JSON has them).
+        ``theme`` and ``parts`` enter only when not their default, so older digests stay valid."""
         values = {name: getattr(self, name) for name in self.DIGEST_FIELDS}
         for name, default in self.DIGEST_FIELDS_UNLESS_DEFAULT.items():
             if getattr(self, name) != default:

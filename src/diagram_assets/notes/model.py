@@ -20,6 +20,8 @@ class OutputSet:
     ``frame_ids`` maps a frame's element id to its name in ``frames``: a link may name a frame
     either way (``#^frame=Intro`` or ``#^frame=<element id>``), as Obsidian's plugin does.
     ``dark`` maps an output (whole or frame) to its dark twin (``theme = "both"``/``"auto"``).
+    ``parts`` maps a part a note embeds (``group=<id>``, ``area=<id>``, ``frame=<name or id>``,
+    ``clippedframe=…``) to such a mapping.
     """
 
     source: str
@@ -27,6 +29,7 @@ class OutputSet:
     frames: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     frame_ids: Mapping[str, str] = field(default_factory=dict)
     dark: Mapping[str, str] = field(default_factory=dict)
+    parts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def frame(self, name_or_id: str) -> str | None:
         """The name (a key of ``frames``) of the exported frame a link names by its name or by

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import NotesError
+from ..scene.parts import part_key
 from .model import LinkKind, LinkOptions, OutputSet
 from .resolve import LinkIndex, Managed, Resolved, norm_path
 from .targets import (
@@ -113,12 +114,15 @@ def _formats(managed: Managed, path: str, options: LinkOptions) -> tuple[str, ..
     """
     if managed.is_source or options.normalise:
         return options.formats
-    shown = _format_of(managed.outputs, managed.frame, path)
+    shown = _format_of(managed.outputs, managed.frame, path, managed.part)
     return options.formats if shown is None else (shown, *options.formats)
 
 
-def _format_of(out: OutputSet, frame: str | None, path: str) -> str | None:
-    mapping = out.outputs if frame is None else out.frames.get(frame, {})
+def _format_of(out: OutputSet, frame: str | None, path: str, part: str | None) -> str | None:
+    if part is not None:
+        mapping = out.parts.get(part, {})
+    else:
+        mapping = out.outputs if frame is None else out.frames.get(frame, {})
     for fmt, written in mapping.items():
         if isinstance(written, str) and norm_path(written) == path:
             return fmt
@@ -134,6 +138,20 @@ def _desired(
     formats = _formats(managed, path, ctx.options)
     if managed.frame is not None:
         return _preferred(out.frames.get(managed.frame, {}), formats), True, None
+    if managed.part is not None:
+        return _preferred(out.parts.get(managed.part, {}), formats), True, None
+    part = part_key(fragment)
+    if part is not None and part in out.parts:
+        return _preferred(out.parts[part], formats), False, None
+    if part is not None and not part.startswith(("frame=", "clippedframe=")):
+        note = warning(
+            ctx,
+            line,
+            f"no image of #^{part} of {out.source} was made (the build said why): the link "
+            "shows the whole drawing",
+            "embed a part the drawing has, then run `diagrams build`",
+        )
+        return _preferred(out.outputs, formats), True, note
     frame = frame_name(fragment)
     if frame is None:
         return _preferred(out.outputs, formats), True, None

@@ -76,11 +76,12 @@ class Vault:
 
 @dataclass(frozen=True)
 class Managed:
-    """A path the pipeline manages: a source, one of its outputs, or a frame's output."""
+    """A path the pipeline manages: a source, one of its outputs, a frame's or a part's."""
 
     outputs: OutputSet
     frame: str | None = None
     is_source: bool = False
+    part: str | None = None  # the part key (``group=<id>``…) of a part's image
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,9 @@ class LinkIndex:
             for frame, paths in out.frames.items():
                 for path in _paths(paths):
                     managed.setdefault(path, Managed(out, frame, False))
+            for key, paths in out.parts.items():
+                for path in _paths(paths):
+                    managed.setdefault(path, Managed(out, None, False, part=key))
         self.managed = managed
         self.known = vault.files | managed.keys()
         self.names = NameIndex(self.known)  # by name in any case, for Obsidian's rules

@@ -322,6 +322,10 @@ def _commit(job: Job, result: KindResult, plan: Plan) -> list[str]:
             for name, names in result.frames.items()
         },
         dark={f"{config.output}/{a}": f"{config.output}/{b}" for a, b in result.dark.items()},
+        parts={
+            key: {fmt: f"{config.output}/{file}" for fmt, file in names.items()}
+            for key, names in result.parts.items()
+        },
     )
     if previous is not None:
         for old, recorded in previous.outputs.items():

@@ -12,6 +12,7 @@ JSON, keys sorted, one entry per source, so diffs stay small and reviewable::
           "outputs": {"attachments/proto.png": "…", "attachments/proto.svg": "…"}
           # with frames: "frames": {"<name>": {"svg": "attachments/proto.<name>.svg", …}}
           # with theme both/auto: "dark": {"attachments/proto.svg": "attachments/proto.dark.svg"}
+          # parts notes embed: "parts": {"group=abc": {"svg": "attachments/proto.group-abc.svg"}}
         }
       }
     }
@@ -38,6 +39,7 @@ class LockEntry:
     inputs: dict[str, str] = field(default_factory=dict)
     frames: dict[str, dict[str, str]] = field(default_factory=dict)  # name → format → output
     dark: dict[str, str] = field(default_factory=dict)  # output → its dark twin (theme both/auto)
+    parts: dict[str, dict[str, str]] = field(default_factory=dict)  # part → format → output
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -50,6 +52,8 @@ class LockEntry:
             data["frames"] = {k: dict(sorted(v.items())) for k, v in sorted(self.frames.items())}
         if self.dark:
             data["dark"] = dict(sorted(self.dark.items()))
+        if self.parts:
+            data["parts"] = {k: dict(sorted(v.items())) for k, v in sorted(self.parts.items())}
         return data
 
 
@@ -92,6 +96,10 @@ class LockFile:
                         for name, paths in dict(raw.get("frames", {})).items()
                     },
                     dark={str(k): str(v) for k, v in dict(raw.get("dark", {})).items()},
+                    parts={
+                        str(key): {str(f): str(p) for f, p in dict(paths).items()}
+                        for key, paths in dict(raw.get("parts", {})).items()
+                    },
                 )
             except (KeyError, TypeError, ValueError):
                 raise ConfigError(

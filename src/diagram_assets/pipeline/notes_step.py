@@ -38,13 +38,26 @@ def output_sets(plan: Plan) -> list[OutputSet]:
     sets = []
     for source, entry in sorted(plan.lock.jobs.items()):
         twins = set(entry.dark.values())
-        framed = {path for paths in entry.frames.values() for path in paths.values()}
+        framed = {
+            path
+            for mapping in (entry.frames, entry.parts)
+            for paths in mapping.values()
+            for path in paths.values()
+        }
         outputs = {
             path.rsplit(".", 1)[-1]: path
             for path in sorted(entry.outputs)
             if path not in framed and path not in twins
         }
-        sets.append(OutputSet(source=source, outputs=outputs, frames=entry.frames, dark=entry.dark))
+        sets.append(
+            OutputSet(
+                source=source,
+                outputs=outputs,
+                frames=entry.frames,
+                dark=entry.dark,
+                parts=entry.parts,
+            )
+        )
     return sets
 
 
@@ -69,7 +82,8 @@ def rewrite_links(
         return []
     from ..notes.resolve import Vault  # lazy: links disabled or no notes: not loaded
 
-    vault = Vault.scan(config.root)
+    # a dry run (check) uses the files planning listed; a build lists them after writing
+    vault = plan.vault if dry_run and plan.vault is not None else Vault.scan(config.root)
     chosen = list(notes) if notes is not None else note_paths(config, plan, sorted(vault.files))
     if not chosen:
         return []  # no note: the Markdown parser is not even imported

@@ -8,9 +8,9 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from ..config import Config
+from ..config import Config, glob_match
 from ..errors import ConfigError, DiagramsError
 from ..fsutil import TEMP_PREFIX, RootFolder, walk_files
 from ..options import Options
@@ -19,6 +19,9 @@ from ..scene.names import is_drawing_name
 from .digest import MISSING, FileHasher, hash_cache_file, job_digest, rel
 from .kinds import KindPlan, SourceKind, all_kinds
 from .lockfile import LockEntry, LockFile
+
+if TYPE_CHECKING:
+    from ..notes.resolve import Vault
 
 TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".part", ".crdownload", ".bak", ".orig")
 
@@ -59,6 +62,7 @@ class Plan:
     lock: LockFile
     hasher: FileHasher
     renderer: str
+    vault: Vault | None = None  # the repository's files, when planning scanned the notes
 
     def job(self, source: str) -> Job | None:
         return next((j for j in self.jobs if j.source == source), None)
@@ -194,7 +198,9 @@ def make_plan(
     jobs: list[Job] = []
     problems: list[tuple[str, DiagramsError]] = _drop_foreign_outputs(config, lock)
     repository = RootFolder(config.root)
-    for path, kind in discover(config, kinds):
+    found = discover(config, kinds)
+    vault, referenced = _embedded_parts(config, found, lock)
+    for path, kind in found:
         source = rel(config.root, path)
         try:
             if not repository.holds(path):
@@ -203,7 +209,8 @@ def make_plan(
                     file=source,
                     fix="copy the file into the repository",
                 )
-            options = config.options_for(source)
+            parts = tuple(sorted(referenced.get(source, ())))
+            options = kind.source_options(path, source, config.options_for(source), config, parts)
             kind_plan = kind.plan(path, output_prefix(config, path), options, config)
             for extra in kind_plan.inputs:
                 if not repository.holds(extra):
@@ -227,7 +234,38 @@ def make_plan(
         compute_digest(job, config, lock.jobs.get(source), hasher, renderer)
         jobs.append(job)
     _check_collisions(jobs, config)
-    return Plan(config, jobs, problems, lock, hasher, renderer)
+    return Plan(config, jobs, problems, lock, hasher, renderer, vault)
+
+
+def _embedded_parts(
+    config: Config, found: list[tuple[Path, SourceKind]], lock: LockFile
+) -> tuple[Vault | None, dict[str, set[str]]]:
+    """The parts of drawings the notes embed (``#^group=<id>``…), by source; and the vault
+    scanned to find them (None when links are off, there are no notes or no drawings)."""
+    if not (config.links.enabled and config.notes and any(is_drawing_name(p) for p, _ in found)):
+        return None, {}
+    from ..notes.parts import referenced_parts  # lazy: repositories without notes skip it
+    from ..notes.resolve import Vault
+
+    vault = Vault.scan(config.root)
+    sources = {rel(config.root, path) for path, _ in found}
+    out = config.output + "/"
+    notes = [
+        f
+        for f in sorted(vault.files)
+        if f.lower().endswith(".md")
+        and f not in sources
+        and not f.startswith(out)
+        and not config.excluded(f)
+        and any(glob_match(f, pattern) for pattern in config.notes)
+    ]
+    made: dict[str, tuple[str, str | None]] = {}
+    for source, entry in lock.jobs.items():
+        framed = {p for paths in entry.frames.values() for p in paths.values()}
+        made.update((out, (source, None)) for out in entry.outputs if out not in framed)
+        for key, paths in entry.parts.items():
+            made.update((out, (source, key)) for out in paths.values())
+    return vault, referenced_parts(vault, notes, sources, made)
 
 
 def compute_digest(
@@ -289,6 +327,10 @@ def _drop_foreign_outputs(config: Config, lock: LockFile) -> list[tuple[str, Dia
             }
             entry.dark = {
                 a: b for a, b in entry.dark.items() if a in entry.outputs and b in entry.outputs
+            }
+            entry.parts = {
+                key: {f: p for f, p in paths.items() if p in entry.outputs}
+                for key, paths in entry.parts.items()
             }
     return problems
 

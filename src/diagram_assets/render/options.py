@@ -59,6 +59,7 @@ class RenderOptions:
     whole: bool = True
     max_size: int | None = None
     refresh_text: bool = False
+    parts: tuple[Any, ...] = ()  # scene.parts.PartSelection: extra images of parts
 
     def __post_init__(self) -> None:
         bad = [f for f in self.formats if f not in FORMATS]
@@ -70,7 +71,7 @@ class RenderOptions:
             raise ValueError(f"padding must be in {PADDING.text()}, got {self.padding}")
         if self.max_size is not None and self.max_size not in MAX_SIZE:
             raise ValueError(f"max_size must be positive, got {self.max_size}")
-        if not (self.whole or self.frames):
+        if not (self.whole or self.frames or self.parts):
             raise ValueError("nothing to render: whole=False and frames=False")
 
     def to_page(self) -> dict[str, Any]:
@@ -85,16 +86,19 @@ class RenderOptions:
             "whole": self.whole,
             "maxSize": self.max_size,
             "refreshDimensions": self.refresh_text,
+            "parts": [part.to_page() for part in self.parts],
             "canvasLimit": {"side": CANVAS_MAX_SIDE, "area": CANVAS_MAX_AREA},
         }
 
 
 @dataclass
 class RenderedImage:
-    """One image of a render: the whole scene (``frame_id`` None) or one frame."""
+    """One image of a render: the whole scene (``frame_id`` and ``part`` None), one frame, or
+    one part (``part``: its key, ``group=<id>``…)."""
 
     frame_id: str | None = None
     frame_name: str | None = None
+    part: str | None = None
     svg: bytes | None = None
     png: bytes | None = None
     png_size: tuple[int, int] | None = None
@@ -110,7 +114,7 @@ class RenderResult:
 
     @property
     def whole(self) -> RenderedImage | None:
-        return next((i for i in self.images if i.frame_id is None), None)
+        return next((i for i in self.images if i.frame_id is None and i.part is None), None)
 
     @property
     def frames(self) -> list[RenderedImage]:

@@ -129,6 +129,8 @@ def result_from_page(raw: dict[str, Any], body: bytes | None = None) -> RenderRe
     for image in raw["images"]:
         frame = image.get("frame") or {}
         out = RenderedImage(frame_id=frame.get("id"), frame_name=frame.get("name"))
+        if isinstance(image.get("part"), str):
+            out.part = image["part"]
         if "svg" in image:
             svg = part(image["svg"])
             if isinstance(svg, bytes):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -63,6 +64,11 @@ class AnimationKind:
         if self.gifsicle:
             spec = dataclasses.replace(spec, gifsicle=True)
         return spec
+
+    def source_options(
+        self, path: Path, source: str, options: Options, config: Config, parts: Sequence[str]
+    ) -> Options:
+        return options  # a spec says everything about itself; parts are drawings' only
 
     def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
         from ...animation.build import (  # lazy: Pillow only when building

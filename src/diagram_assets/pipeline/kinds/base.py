@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -51,6 +51,7 @@ class KindResult:
     inputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     frames: dict[str, dict[str, str]] = field(default_factory=dict)  # frame name → format → file
+    parts: dict[str, dict[str, str]] = field(default_factory=dict)  # part key → format → file
     detail: object = None
     dark: dict[str, str] = field(default_factory=dict)  # file → its dark twin (theme both/auto)
 
@@ -124,6 +125,13 @@ class SourceKind(Protocol):
 
     def claims(self, path: Path) -> bool: ...
 
+    def source_options(
+        self, path: Path, source: str, options: Options, config: Config, parts: Sequence[str]
+    ) -> Options:
+        """The options a source ends with: the config's (``options``), then what the source
+        says of itself where no override set it, then the ``parts`` notes embed of it."""
+        ...
+
     def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan: ...
 
     def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult: ...
@@ -157,7 +165,9 @@ def render_files(
             if data is not None:
                 names[fmt] = f"{prefix}{image_stem}.{fmt}"
                 out.files[names[fmt]] = data
-        if image.frame_id is not None:
+        if image.part is not None:
+            out.parts[image.part] = names
+        elif image.frame_id is not None:
             out.frames[image.frame_name or image_stem.rsplit(".", 1)[-1]] = names
     for element_id in result.missing_images:
         if not any(element_id in w for w in out.warnings):

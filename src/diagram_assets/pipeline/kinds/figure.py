@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +35,11 @@ class FigureKind:
         from ...figures import is_figure_spec  # lazy: only for YAML files
 
         return is_figure_spec(path)
+
+    def source_options(
+        self, path: Path, source: str, options: Options, config: Config, parts: Sequence[str]
+    ) -> Options:
+        return options  # a spec says everything about itself; parts are drawings' only
 
     def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
         from ...figures import load_figure_spec  # lazy: the figures package only when one exists

@@ -17,7 +17,7 @@ from .base import KindResult, render_files
 
 if TYPE_CHECKING:
     from ...render import Renderer
-    from ...render.options import RenderResult
+    from ...render.options import RenderOptions, RenderResult
     from ...scene.model import Scene
 
 SceneFor = Callable[[str], "tuple[Scene, bool]"]
@@ -25,15 +25,24 @@ SceneFor = Callable[[str], "tuple[Scene, bool]"]
 
 
 def render_themed(
-    stem: str, prefix: str, renderer: Renderer, scene_for: SceneFor, options: Options
+    stem: str,
+    prefix: str,
+    renderer: Renderer,
+    scene_for: SceneFor,
+    options: Options,
+    adjust: Callable[[RenderOptions], RenderOptions] = lambda o: o,
 ) -> KindResult:
-    """Render the scene in every theme of ``options`` and name the files (see the module)."""
+    """Render the scene in every theme of ``options`` and name the files (see the module).
+    ``adjust`` changes each render's options (a drawing's parts)."""
     if options.theme == "light":  # exactly as before themes: `dark` is Excalidraw's dark mode
-        scene, _ = scene_for("light")
-        return render_files(stem, prefix, renderer, scene, options.render_options())
+        scene, dark = scene_for("light")
+        render_options = options.render_options(dark=True) if dark else options.render_options()
+        return render_files(stem, prefix, renderer, scene, adjust(render_options))
     if options.theme == "dark":
         scene, dark = scene_for("dark")
-        return render_files(stem, prefix, renderer, scene, options.render_options(dark=dark))
+        return render_files(
+            stem, prefix, renderer, scene, adjust(options.render_options(dark=dark))
+        )
     from ...render.adaptive import adaptive_both, adaptive_filter  # lazy: see render_files
     from ...render.naming import image_stems
 
@@ -41,7 +50,7 @@ def render_themed(
     dark_scene, dark_mode = scene_for("dark")
     dark_formats = tuple(dict.fromkeys([*dark_out.formats, *(["svg"] * light_out.adaptive)]))
     dark_future = renderer.submit(
-        dark_scene, options.render_options(dark=dark_mode, formats=dark_formats)
+        dark_scene, adjust(options.render_options(dark=dark_mode, formats=dark_formats))
     )
     light_scene, light_mode = scene_for("light")
     out = render_files(
@@ -49,16 +58,16 @@ def render_themed(
         prefix,
         renderer,
         light_scene,
-        options.render_options(dark=light_mode),
+        adjust(options.render_options(dark=light_mode)),
         reserved=DARK_SUFFIX,
     )
     light: RenderResult = out.detail  # type: ignore[assignment]
     dark: RenderResult = dark_future.result()
-    dark_images = {image.frame_id: image for image in dark.images}
+    dark_images = {(image.frame_id, image.part): image for image in dark.images}
     for image, image_stem in zip(
         light.images, image_stems(stem, light.images, reserved=DARK_SUFFIX), strict=True
     ):
-        twin = dark_images.get(image.frame_id)
+        twin = dark_images.get((image.frame_id, image.part))
         if twin is None:
             continue
         for fmt in dark_out.formats:
