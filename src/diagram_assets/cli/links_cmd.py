@@ -12,7 +12,7 @@ from ..pipeline.notes_step import relative_notes, rewrite_links
 from .base import (
     config_options,
     error_line,
-    load_config_from,
+    load_repo_config,
     main,
     reports_errors,
     warning_line,
@@ -29,7 +29,7 @@ def links_command(
 ) -> None:
     """Rewrite image links in NOTES (default: every note of the config's `notes` globs) so
     embeds of sources and outputs point at the current outputs. Only link targets change."""
-    config = load_config_from(config_file, directory)
+    config = load_repo_config(config_file, directory)
     plan = make_plan(config)
     chosen = relative_notes(config, list(notes)) if notes else None
     results = rewrite_links(plan, notes=chosen, dry_run=dry_run)
