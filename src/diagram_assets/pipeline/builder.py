@@ -23,8 +23,8 @@ from filelock import FileLock, Timeout
 from ..config import Config
 from ..errors import ConfigError, DiagramsError
 from ..fsutil import atomic_write, remove_stale_temporaries
-from ..scene.names import is_drawing_name
 from .digest import MISSING, bytes_digest, rel
+from .explain import job_warnings, not_a_source, source_folders
 from .guards import set_aside_line
 from .kinds import KindResult, RendererFactory, RunContext
 from .lockfile import LockEntry
@@ -132,35 +132,11 @@ def select_jobs(plan: Plan, paths: Sequence[Path] | None) -> list[Job]:
     ]  # fmt: skip
     if unknown:
         raise ConfigError(
-            "; ".join(_not_a_source(plan, p) for p in unknown[:3]),
-            fix=f"name sources, or folders holding them, under {_folders(plan.config)} — or run "
-            "`diagrams build` without paths to build everything and rewrite the notes",
+            "; ".join(not_a_source(plan, p) for p in unknown[:3]),
+            fix=f"name sources, or folders holding them, under {source_folders(plan.config)} — "
+            "or run `diagrams build` without paths to build everything and rewrite the notes",
         )
     return chosen
-
-
-def _folders(config: Config) -> str:
-    return ", ".join(f"{s}/" if s != "." else "the repository" for s in config.sources)
-
-
-def _not_a_source(plan: Plan, path: Path) -> str:
-    """What a path given to `build` is, when it is no source and holds none."""
-    config = plan.config
-    root = config.root.resolve()
-    try:
-        shown = path.resolve().relative_to(root).as_posix() or "."
-    except ValueError:
-        return f"{path} is outside the repository {config.root}"
-    inside = any(s == "." or shown == s or shown.startswith(s + "/") for s in config.sources)
-    if shown == config.output or shown.startswith(config.output + "/"):
-        return f"{shown} is in the output folder {config.output}/, which holds no sources"
-    if shown.lower().endswith(".md") and not is_drawing_name(path):
-        return f"{shown} is a note, not a source (every build rewrites the notes' links)"
-    if path.is_dir():
-        where = "holds no source" if inside else "is outside the source folders"
-        return f"{shown} is a folder that {where} ({_folders(config)})"
-    where = "is no drawing or spec" if inside else "is outside the source folders"
-    return f"{shown} {where} ({_folders(config)})"
 
 
 def build(
@@ -304,7 +280,7 @@ def _run_one(job: Job, plan: Plan, ctx: RunContext) -> JobOutcome:
             "(rerun with DIAGRAMS_DEBUG=1 for the traceback, and please report it)",
         )
     seconds = time.perf_counter() - started
-    return JobOutcome(job, True, seconds, written, warnings=list(result.warnings))
+    return JobOutcome(job, True, seconds, written, warnings=job_warnings(job, result.warnings))
 
 
 def _shown(file: object, plan: Plan) -> object:

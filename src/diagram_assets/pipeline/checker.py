@@ -7,10 +7,12 @@ import time
 from dataclasses import dataclass, field
 
 from ..config import Config
+from ..errors import DiagramsError
 from .digest import rel
 from .guards import set_aside_line
+from .kinds.drawing import scene_limits
 from .notes_step import note_problems
-from .plan import make_plan
+from .plan import Job, make_plan
 from .status import Notice, Problem, group_code_changes, job_problems, orphan_problems
 
 
@@ -41,6 +43,8 @@ def check(config: Config) -> CheckReport:
     stale: list[Problem] = []
     for job in plan.jobs:
         problems = job_problems(job, plan)
+        if any(p.code == "new" for p in problems):
+            problems = never_built(job, config) or problems
         stale.extend(problems)
         if not problems:
             report.current += 1
@@ -52,6 +56,29 @@ def check(config: Config) -> CheckReport:
     plan.hasher.save()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def never_built(job: Job, config: Config) -> list[Problem]:
+    """Why a drawing that was never built cannot be, when loading it says so (no browser): "not
+    built yet" would send the user to a build that fails again. Empty when it loads."""
+    if job.kind.name != "drawing":
+        return []  # specs are loaded while planning: their errors are problems already
+    from ..scene.load import load_scene  # lazy: `check` loads a drawing only if never built
+
+    try:
+        load_scene(job.path, root=config.root, limits=scene_limits(config))
+    except DiagramsError as exc:
+        what = f"{exc.place}: {exc.what}" if exc.place else exc.what
+        return [
+            Problem(
+                job.source,
+                "broken",
+                f"cannot be built: {what}",
+                job.source,
+                fix=exc.fix or "fix it, or add it to `exclude`",
+            )
+        ]
+    return []
 
 
 def format_text(report: CheckReport) -> str:

@@ -25,6 +25,7 @@ class Job(Protocol):
     @property
     def outputs(self) -> dict[str, str]: ...
 
+
 _EXPORT_SUFFIXES = (".excalidraw.png", ".excalidraw.svg")
 _DRAWING_SUFFIXES = ("", ".md", ".json")  # after ".excalidraw"
 
@@ -146,11 +147,11 @@ def set_aside_line(aside: Sequence[SetAside]) -> str:
 
 
 def check_collisions(jobs: Sequence[Job], config: Config) -> None:
-    """Refuse two sources writing one output (or the lock file), naming every such pair."""
-    owners: dict[str, tuple[Job, str]] = {}
+    """Refuse two sources writing one output (or the lock file), naming every group of sources
+    that would write the same files, in one run."""
     lock_name = rel(config.root, config.lock_path).casefold()
     errors: list[ConfigError] = []
-    reported: set[tuple[str, str]] = set()
+    writers: dict[str, list[tuple[Job, str]]] = {}
     for job in jobs:
         for output in job.outputs.values():
             key = output.casefold()
@@ -161,34 +162,33 @@ def check_collisions(jobs: Sequence[Job], config: Config) -> None:
                         fix="rename the source, or add it to `exclude`",
                     )
                 )
-                continue
-            if key in owners and owners[key][0].source != job.source:
-                other, other_output = owners[key]
-                if (other.source, job.source) in reported:
-                    continue
-                reported.add((other.source, job.source))
-                errors.append(
-                    ConfigError(
-                        f"{other.source} and {job.source} would both write {output}"
-                        + (f" (and {other_output})" if other_output != output else ""),
-                        fix=_collision_fix(other, job, config),
-                    )
-                )
-            owners[key] = (job, output)
+            elif all(other.source != job.source for other, _ in writers.get(key, [])):
+                writers.setdefault(key, []).append((job, output))
+    groups: dict[tuple[str, ...], tuple[list[Job], list[str]]] = {}
+    for shared in writers.values():
+        if len(shared) > 1:
+            sources = tuple(job.source for job, _ in shared)
+            group = groups.setdefault(sources, ([job for job, _ in shared], []))
+            group[1].append(shared[-1][1])
+    for (*others, last), (group_jobs, outputs) in groups.items():
+        names = f"{', '.join(others)} and {last}"
+        more = f" (and {', '.join(outputs[1:])})" if len(outputs) > 1 else ""
+        errors.append(
+            ConfigError(
+                f"{names} would {'both' if not others[1:] else 'all'} write {outputs[0]}{more}",
+                fix=_collision_fix(group_jobs, config),
+            )
+        )
     if errors:
         raise errors[0] if len(errors) == 1 else ConfigErrors(errors)
 
 
-def _collision_fix(one: Job, two: Job, config: Config) -> str:
+def _collision_fix(jobs: Sequence[Job], config: Config) -> str:
     ways = ["rename one of them"]
-    if "spec" in {_is_spec(one), _is_spec(two)}:
+    if any(job.kind.name in ("figure", "animation") for job in jobs):
         ways.append("set `name:` in the spec")
-    folders = {PurePosixPath(one.source).parent, PurePosixPath(two.source).parent}
+    folders = {PurePosixPath(job.source).parent for job in jobs}
     if config.layout != "mirror" and len(folders) > 1:
         ways.append('use layout = "mirror"')
     ways.append("add one to `exclude`")
     return ", ".join(ways[:-1]) + ", or " + ways[-1]
-
-
-def _is_spec(job: Job) -> str:
-    return "spec" if job.kind.name in ("figure", "animation") else "drawing"
