@@ -36,27 +36,29 @@ def not_a_source(plan: Plan, path: Path) -> str:
     return f"{shown} {where} ({source_folders(config)})"
 
 
+GROUP_FROM = 4  # this many placeholder warnings of one source or more: one line
 _PLACEHOLDER = re.compile(r";? drawn as (?:a )?placeholders?$")
 
 
 def job_warnings(job: Job, warnings: Sequence[str]) -> list[str]:
     """A job's warnings as the user sees them: naming the source by its repo-relative path, and
-    the images drawn as placeholders in one line (a drawing of 50 missing images: one line)."""
+    the images drawn as placeholders in one line when there are many (a drawing of 50
+    missing images: one line, not 50)."""
     prefixes = {f"{p}: " for p in (job.path, job.path.resolve())}
     out: list[str] = []
-    placeholders: list[str] = []
+    placeholders: list[tuple[str, str]] = []  # (warning, without "drawn as a placeholder")
     for warning in warnings:
         for prefix in prefixes:
             if warning.startswith(prefix):
                 warning = f"{job.source}: {warning[len(prefix) :]}"
         if _PLACEHOLDER.search(warning) and warning.startswith(f"{job.source}: "):
-            placeholders.append(_PLACEHOLDER.sub("", warning[len(job.source) + 2 :]))
+            placeholders.append((warning, _PLACEHOLDER.sub("", warning[len(job.source) + 2 :])))
         else:
             out.append(warning)
-    if len(placeholders) == 1:
-        out.append(f"{job.source}: {placeholders[0]}; drawn as a placeholder")
-    elif placeholders:
-        shown = "; ".join(placeholders[:3])
+    if len(placeholders) <= GROUP_FROM - 1:
+        out += [warning for warning, _ in placeholders]
+    else:
+        shown = "; ".join(reason for _, reason in placeholders[:3])
         more = f"; and {len(placeholders) - 3} more" if len(placeholders) > 3 else ""
         out.append(f"{job.source}: {len(placeholders)} images drawn as placeholders: {shown}{more}")
     return out
