@@ -63,15 +63,6 @@ class Config:
     given: frozenset[str] = frozenset()  # the top-level keys the config file sets
 
     @property
-    def where(self) -> str:
-        """Where a key is set, for errors: ``diagrams.toml`` or ``pyproject.toml [tool.diagrams]``
-        (relative to the root), or "the defaults" without a config file."""
-        if self.file is None:
-            return "the defaults"
-        name = self.file.name if self.file.parent == self.root else str(self.file)
-        return f"{name} [tool.diagrams]" if self.file.name == "pyproject.toml" else name
-
-    @property
     def output_dir(self) -> Path:
         return self.root / self.output
 
