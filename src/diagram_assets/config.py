@@ -61,6 +61,7 @@ class Config:
     options: Options = field(default_factory=Options)
     overrides: tuple[Override, ...] = ()
     links: LinkConfig = field(default_factory=LinkConfig)
+    given: frozenset[str] = frozenset()  # the top-level keys the config file sets
 
     @property
     def output_dir(self) -> Path:
@@ -187,8 +188,41 @@ def load_config(start: Path | None = None, *, config_file: Path | None = None) -
         root, config_file = find_config(start or Path.cwd())
     if config_file is None:
         return Config(root=root)
+    if config_file.name == "diagrams.toml":
+        _refuse_two_configs(config_file)
     table = _read_table(config_file)
     return parse_config(table, root=root, file=config_file)
+
+
+def require_config(config: Config) -> Config:
+    """The config of a repository command (build, check, links, watch): without a config file
+    there is nothing to keep current, and defaults would build or write in the wrong place."""
+    if config.file is None:
+        raise ConfigError(
+            "no configuration: no diagrams.toml, and no pyproject.toml with [tool.diagrams], "
+            f"in this folder or above it (searched up to {config.root})",
+            fix="create diagrams.toml in the repository's root (every key is optional: an "
+            "empty file means the defaults), or point at one with --config FILE or -C DIR",
+        )
+    return config
+
+
+def _refuse_two_configs(diagrams_toml: Path) -> None:
+    """A diagrams.toml beside a pyproject.toml that has a [tool.diagrams] table: which one
+    counts would be a silent choice, so neither does."""
+    pyproject = diagrams_toml.parent / "pyproject.toml"
+    if not (pyproject.is_file() and _has_tool_table(pyproject)):
+        return
+    try:
+        tool = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        tool = {"diagrams": {}}  # unreadable: it named the table, count it as a config
+    if isinstance(tool, dict) and "diagrams" in tool:
+        raise ConfigError(
+            f"two configurations: {diagrams_toml.name} and {pyproject.name} [tool.diagrams] "
+            f"(in {diagrams_toml.parent})",
+            fix="keep one of them: move the keys into one and delete the other",
+        )
 
 
 def _read_table(path: Path) -> dict[str, Any]:
@@ -275,7 +309,7 @@ def parse_config(table: dict[str, Any], *, root: Path, file: Path | None = None)
         values["overrides"] = _parse_overrides(table["overrides"], reader)
     if "links" in table:
         values["links"] = _parse_links(table["links"], reader)
-    config = Config(root=root, file=file, **values)
+    config = Config(root=root, file=file, given=frozenset(table), **values)
     _check_layout(config, reader)
     return config
 

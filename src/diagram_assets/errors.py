@@ -66,3 +66,16 @@ class EnvironmentProblem(DiagramsError):
     """Something missing on this machine (Chromium, the built render page)."""
 
     exit_code = 2
+
+
+class ConfigErrors(ConfigError):
+    """Several configuration errors found at once (every colliding output, every missing
+    folder): each is one line; they are printed one per line."""
+
+    def __init__(self, errors: list[ConfigError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0]
+        super().__init__(first.what, file=first.file, place=first.place, fix=first.fix)
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from .. import __version__
-from ..config import Config, load_config
+from ..config import Config, load_config, require_config
 from ..errors import DiagramsError
 from ..interrupts import ignore_further_interrupts
 from ..options import Options
@@ -56,8 +56,10 @@ def main() -> None:
 
 
 def error_line(message: str) -> None:
-    """Print one error line on stderr, in red on a terminal."""
-    click.secho(f"error: {message}", fg="red", err=True)
+    """Print one error line on stderr, in red on a terminal (several errors found at once:
+    one line each)."""
+    for line in message.splitlines() or [""]:
+        click.secho(f"error: {line}", fg="red", err=True)
 
 
 def warning_line(message: str) -> None:
@@ -117,8 +119,9 @@ def config_options(func: F) -> F:
     return func
 
 
-def load_config_from(config_file: Path | None, directory: Path | None) -> Config:
-    return load_config(directory, config_file=config_file)
+def load_repo_config(config_file: Path | None, directory: Path | None) -> Config:
+    """The config of a repository command: an error (exit 2) when there is no config file."""
+    return require_config(load_config(directory, config_file=config_file))
 
 
 def output_option(what: str) -> Callable[[F], F]:

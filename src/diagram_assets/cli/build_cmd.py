@@ -9,7 +9,7 @@ import click
 from ..interrupts import interrupt_on_sigterm
 from ..pipeline import build, check
 from ..pipeline.checker import format_github, format_json, format_text
-from .base import config_options, load_config_from, main, reports_errors
+from .base import config_options, load_repo_config, main, reports_errors
 from .progress import BarReporter, make_reporter
 
 
@@ -38,7 +38,7 @@ def build_command(
 
     With PATHS, only the sources at or under them. Exit 1 if any source failed.
     """
-    config = load_config_from(config_file, directory)
+    config = load_repo_config(config_file, directory)
     reporter = make_reporter(quiet=quiet)
     interrupt_on_sigterm()
     try:
@@ -77,7 +77,7 @@ def build_command(
 def check_command(fmt: str, config_file: Path | None, directory: Path | None) -> None:
     """Exit 1 if any output is stale, missing, edited by hand or orphaned, or a note's links are
     not current; 0 when all is current. Needs no browser."""
-    config = load_config_from(config_file, directory)
+    config = load_repo_config(config_file, directory)
     report = check(config)
     formatter = {"text": format_text, "json": format_json, "github": format_github}[fmt]
     click.echo(formatter(report))

@@ -12,7 +12,7 @@ from ..pipeline.notes_step import relative_notes, rewrite_links
 from .base import (
     config_options,
     error_line,
-    load_config_from,
+    load_repo_config,
     main,
     reports_errors,
     warning_line,
@@ -28,8 +28,11 @@ def links_command(
     notes: tuple[Path, ...], dry_run: bool, config_file: Path | None, directory: Path | None
 ) -> None:
     """Rewrite image links in NOTES (default: every note of the config's `notes` globs) so
-    embeds of sources and outputs point at the current outputs. Only link targets change."""
-    config = load_config_from(config_file, directory)
+    embeds of sources and outputs point at the current outputs. Only link targets change.
+
+    With --dry-run, print the diff and exit 1 when any link would change (like `black
+    --check`), 0 when none would."""
+    config = load_repo_config(config_file, directory)
     plan = make_plan(config)
     chosen = relative_notes(config, list(notes)) if notes else None
     results = rewrite_links(plan, notes=chosen, dry_run=dry_run)
@@ -43,7 +46,7 @@ def links_command(
         f"{len(results)} note(s), {changed} {'to change' if dry_run else 'changed'}",
         err=bool(errors),
     )
-    if errors:
+    if errors or (dry_run and changed):
         raise SystemExit(1)
 
 

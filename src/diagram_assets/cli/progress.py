@@ -48,6 +48,10 @@ class PlainReporter(Reporter):
     def note_rewritten(self, note: str, links: int) -> None:
         click.echo(f"rewrote {links} link(s) in {note}")
 
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message)
+
     def warning(self, message: str) -> None:
         click.secho(f"warning: {message}", fg="yellow", err=True)
 

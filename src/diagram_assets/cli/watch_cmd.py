@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..config import require_config
 from ..interrupts import ignore_further_interrupts, interrupt_on_sigterm
 from ..watch import PreviewServer, Watcher
 from .base import config_options, main, reports_errors
@@ -41,6 +42,7 @@ def watch_command(
     """
     reporter = PlainReporter()
     watcher = Watcher(directory, config_file, reporter)
+    require_config(watcher.config)
     server: PreviewServer | None = None
     if serve:
         try:

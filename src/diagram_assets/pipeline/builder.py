@@ -24,11 +24,13 @@ from ..config import Config
 from ..errors import ConfigError, DiagramsError
 from ..fsutil import atomic_write, remove_stale_temporaries
 from .digest import MISSING, bytes_digest, rel
+from .explain import job_warnings, not_a_source, source_folders
+from .guards import set_aside_line
 from .kinds import KindResult, RendererFactory, RunContext
 from .lockfile import LockEntry
-from .notes_step import rewrite_links
+from .notes_step import check_note_globs, missing_output, removed_output_problem, rewrite_links
 from .plan import Job, Plan, compute_digest, make_plan, output_file
-from .status import job_problems
+from .status import job_problems, notice_of
 
 _LOCK_UPDATE = threading.Lock()  # jobs finish on worker threads; the lock file's dict is shared
 
@@ -74,6 +76,8 @@ class Reporter:
 
     def removed(self, path: str) -> None: ...
 
+    def info(self, message: str) -> None: ...
+
     def warning(self, message: str) -> None: ...
 
     def error(self, message: str) -> None: ...
@@ -114,22 +118,23 @@ def exclusive(
 def select_jobs(plan: Plan, paths: Sequence[Path] | None) -> list[Job]:
     if not paths:
         return list(plan.jobs)
-    root = plan.config.root.resolve()
     wanted = [p.resolve() for p in paths]
     chosen = []
     for job in plan.jobs:
         source = job.path.resolve()
         if any(source == w or w in source.parents for w in wanted):
             chosen.append(job)
+    known = [j.path.resolve() for j in plan.jobs]
+    known += [(plan.config.root / source).resolve() for source, _ in plan.problems]
     unknown = [
         p for p, w in zip(paths, wanted, strict=True)
-        if not any(j.path.resolve() == w or w in j.path.resolve().parents for j in plan.jobs)
+        if not any(k == w or w in k.parents for k in known)
     ]  # fmt: skip
     if unknown:
-        hint = ", ".join(str(p) for p in unknown[:3])
         raise ConfigError(
-            f"not a source under {', '.join(plan.config.sources)}: {hint}",
-            fix=f"sources live in the source folders of {rel(root, root) or root}",
+            "; ".join(not_a_source(plan, p) for p in unknown[:3]),
+            fix=f"name sources, or folders holding them, under {source_folders(plan.config)} — "
+            "or run `diagrams build` without paths to build everything and rewrite the notes",
         )
     return chosen
 
@@ -163,7 +168,10 @@ def build(
         for source, exc in plan.problems:
             summary.unplanned.append(source)
             reporter.error(str(exc))
+        if plan.set_aside:
+            reporter.info(set_aside_line(plan.set_aside))
         selected = select_jobs(plan, paths)
+        check_note_globs(plan)  # before building: a misspelt glob is found now, not after
         stale = [j for j in selected if force or job_problems(j, plan)]
         summary.up_to_date = len(selected) - len(stale)
         if skip is not None:
@@ -195,7 +203,14 @@ def _rewrite_notes(plan: Plan, reporter: Reporter, summary: BuildSummary) -> Non
     """The note step: rewrite the notes' links to the current outputs; report each note."""
     for result in rewrite_links(plan):
         for warning in result.warnings:
-            reporter.warning(warning)
+            notice = notice_of(warning, result.note)
+            output = missing_output(plan.config, result.note, notice)
+            if output is None:
+                reporter.warning(warning)
+            else:
+                error = removed_output_problem(result.note, notice, output).text()
+                summary.note_errors.append(error)
+                reporter.error(error)
         for error in result.errors:
             summary.note_errors.append(str(error))
             reporter.error(str(error))
@@ -265,7 +280,7 @@ def _run_one(job: Job, plan: Plan, ctx: RunContext) -> JobOutcome:
             "(rerun with DIAGRAMS_DEBUG=1 for the traceback, and please report it)",
         )
     seconds = time.perf_counter() - started
-    return JobOutcome(job, True, seconds, written, warnings=list(result.warnings))
+    return JobOutcome(job, True, seconds, written, warnings=job_warnings(job, result.warnings))
 
 
 def _shown(file: object, plan: Plan) -> object:
@@ -326,6 +341,7 @@ def _commit(job: Job, result: KindResult, plan: Plan) -> list[str]:
             key: {fmt: f"{config.output}/{file}" for fmt, file in names.items()}
             for key, names in result.parts.items()
         },
+        made_with=job.made_with,
     )
     if previous is not None:
         for old, recorded in previous.outputs.items():
@@ -355,9 +371,12 @@ def _remove_if_ours(root: Path, output: str, recorded: str, plan: Plan) -> str:
 
 def _remove_orphans(plan: Plan, reporter: Reporter, summary: BuildSummary) -> None:
     live = {job.source for job in plan.jobs} | {source for source, _ in plan.problems}
+    made_now = {out for job in plan.jobs for out in job.outputs.values()}
     for source in sorted(set(plan.lock.jobs) - live):
         entry = plan.lock.jobs[source]
         for output, recorded in sorted(entry.outputs.items()):
+            if output in made_now:
+                continue  # another source makes it now (a drawing beside its old export)
             outcome = _remove_if_ours(plan.config.root, output, recorded, plan)
             if outcome == "removed":
                 summary.removed.append(output)

@@ -7,15 +7,20 @@ import time
 from dataclasses import dataclass, field
 
 from ..config import Config
+from ..errors import DiagramsError
+from .digest import rel
+from .guards import set_aside_line
+from .kinds.drawing import scene_limits
 from .notes_step import note_problems
-from .plan import make_plan
-from .status import Problem, job_problems, orphan_problems
+from .plan import Job, make_plan
+from .status import Notice, Problem, group_code_changes, job_problems, orphan_problems
 
 
 @dataclass
 class CheckReport:
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
+    info: list[str] = field(default_factory=list)
     sources: int = 0
     current: int = 0
     seconds: float = 0.0
@@ -33,11 +38,17 @@ def check(config: Config) -> CheckReport:
     for source, exc in plan.problems:
         what = f"{exc.place}: {exc.what}" if exc.place else exc.what
         report.problems.append(Problem(source, "broken", what, source, fix=exc.fix or ""))
+    if plan.set_aside:
+        report.info.append(set_aside_line(plan.set_aside))
+    stale: list[Problem] = []
     for job in plan.jobs:
         problems = job_problems(job, plan)
-        report.problems.extend(problems)
+        if any(p.code == "new" for p in problems):
+            problems = never_built(job, config) or problems
+        stale.extend(problems)
         if not problems:
             report.current += 1
+    report.problems.extend(group_code_changes(stale, rel(config.root, config.lock_path)))
     report.problems.extend(orphan_problems(plan))
     problems, warnings = note_problems(plan)
     report.problems.extend(problems)
@@ -47,8 +58,31 @@ def check(config: Config) -> CheckReport:
     return report
 
 
+def never_built(job: Job, config: Config) -> list[Problem]:
+    """Why a drawing that was never built cannot be, when loading it says so (no browser): "not
+    built yet" would send the user to a build that fails again. Empty when it loads."""
+    if job.kind.name != "drawing":
+        return []  # specs are loaded while planning: their errors are problems already
+    from ..scene.load import load_scene  # lazy: `check` loads a drawing only if never built
+
+    try:
+        load_scene(job.path, root=config.root, limits=scene_limits(config))
+    except DiagramsError as exc:
+        what = f"{exc.place}: {exc.what}" if exc.place else exc.what
+        return [
+            Problem(
+                job.source,
+                "broken",
+                f"cannot be built: {what}",
+                job.source,
+                fix=exc.fix or "fix it, or add it to `exclude`",
+            )
+        ]
+    return []
+
+
 def format_text(report: CheckReport) -> str:
-    lines = [f"warning: {w}" for w in report.warnings]
+    lines = [*report.info, *(f"warning: {w.text()}" for w in report.warnings)]
     lines += [p.text() for p in report.problems]
     if report.ok:
         lines.append(f"all current: {report.sources} sources ({report.seconds:.2f} s)")
@@ -67,7 +101,8 @@ def format_json(report: CheckReport) -> str:
             "sources": report.sources,
             "current": report.current,
             "seconds": round(report.seconds, 3),
-            "warnings": report.warnings,
+            "info": report.info,
+            "warnings": [w.to_json() for w in report.warnings],
             "problems": [
                 {
                     "path": p.path,
@@ -94,7 +129,11 @@ def _gh_escape(text: str, *, prop: bool = False) -> str:
 
 def format_github(report: CheckReport) -> str:
     """GitHub Actions workflow commands: one ::error annotation per problem."""
-    lines = [f"::warning title=diagrams check::{_gh_escape(w)}" for w in report.warnings]
+    lines = [f"::notice title=diagrams check::{_gh_escape(i)}" for i in report.info]
+    for w in report.warnings:
+        props = f"file={_gh_escape(w.file, prop=True)}," if w.file else ""
+        props += f"line={w.line}," if w.line else ""
+        lines.append(f"::warning {props}title=diagrams check::{_gh_escape(w.message)}")
     for p in report.problems:
         props = f"file={_gh_escape(p.path, prop=True)}"
         if p.line:

@@ -9,6 +9,7 @@ JSON, keys sorted, one entry per source, so diffs stay small and reviewable::
           "digest": "…",                       # the job's input digest when it was built
           "inputs": {"diagrams/img/a.png": "…"},  # files found while building (besides the plan)
           "kind": "drawing",
+          "made_with": {"kind": "drawing-2", "renderer": "excalidraw 0.18.1; …"},  # the code
           "outputs": {"attachments/proto.png": "…", "attachments/proto.svg": "…"}
           # with frames: "frames": {"<name>": {"svg": "attachments/proto.<name>.svg", …}}
           # with theme both/auto: "dark": {"attachments/proto.svg": "attachments/proto.dark.svg"}
@@ -31,6 +32,26 @@ from ..fsutil import atomic_write
 LOCK_VERSION = 1
 
 
+@dataclass(frozen=True)
+class MadeWith:
+    """The code a job's digest names: its kind's version (with anything else the bytes depend
+    on, a tool's version) and the renderer's identity (None for jobs that render nothing).
+    Recorded so `check` can tell "the renderer changed" from "this source changed"."""
+
+    kind: str = ""
+    renderer: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "renderer": self.renderer}
+
+    @classmethod
+    def from_json(cls, raw: Any) -> MadeWith | None:
+        if raw is None:
+            return None
+        renderer = raw.get("renderer")
+        return cls(str(raw["kind"]), None if renderer is None else str(renderer))
+
+
 @dataclass
 class LockEntry:
     kind: str
@@ -40,6 +61,7 @@ class LockEntry:
     frames: dict[str, dict[str, str]] = field(default_factory=dict)  # name → format → output
     dark: dict[str, str] = field(default_factory=dict)  # output → its dark twin (theme both/auto)
     parts: dict[str, dict[str, str]] = field(default_factory=dict)  # part → format → output
+    made_with: MadeWith | None = None  # None in lock files written before it was recorded
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -48,6 +70,8 @@ class LockEntry:
             "kind": self.kind,
             "outputs": dict(sorted(self.outputs.items())),
         }
+        if self.made_with is not None:
+            data["made_with"] = self.made_with.to_json()
         if self.frames:
             data["frames"] = {k: dict(sorted(v.items())) for k, v in sorted(self.frames.items())}
         if self.dark:
@@ -100,8 +124,9 @@ class LockFile:
                         str(key): {str(f): str(p) for f, p in dict(paths).items()}
                         for key, paths in dict(raw.get("parts", {})).items()
                     },
+                    made_with=MadeWith.from_json(raw.get("made_with")),
                 )
-            except (KeyError, TypeError, ValueError):
+            except (KeyError, TypeError, ValueError, AttributeError):
                 raise ConfigError(
                     f"the lock file's entry for {source!r} is damaged", file=path, fix=fix
                 ) from None

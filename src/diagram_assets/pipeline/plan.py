@@ -8,17 +8,24 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..config import Config, glob_match
-from ..errors import ConfigError, DiagramsError
+from ..errors import DiagramsError
 from ..fsutil import TEMP_PREFIX, RootFolder, walk_files
 from ..options import Options
 from ..render.assets import renderer_identity
 from ..scene.names import is_drawing_name
 from .digest import MISSING, FileHasher, hash_cache_file, job_digest, rel
+from .guards import (
+    SetAside,
+    check_collisions,
+    check_output_folder,
+    check_source_folders,
+    exports_beside_drawings,
+)
 from .kinds import KindPlan, SourceKind, all_kinds
-from .lockfile import LockEntry, LockFile
+from .lockfile import LockEntry, LockFile, MadeWith
 
 if TYPE_CHECKING:
     from ..notes.resolve import Vault
@@ -47,6 +54,18 @@ class Job:
     output_dir: str  # the output folder, repo-relative
     inputs: dict[str, str] = field(default_factory=dict)  # repo-relative path → content digest
     digest: str = ""
+    made_with: MadeWith = field(default_factory=MadeWith)  # the code the digest names
+    digest_options: dict[str, Any] = field(default_factory=dict)
+
+    def digest_with(self, made_with: MadeWith) -> str:
+        """The digest the same inputs and options would have, made with other code."""
+        return job_digest(
+            kind=self.kind.name,
+            kind_version=made_with.kind,
+            renderer=made_with.renderer,
+            options=self.digest_options,
+            inputs=self.inputs,
+        )
 
     @property
     def outputs(self) -> dict[str, str]:
@@ -63,6 +82,7 @@ class Plan:
     hasher: FileHasher
     renderer: str
     vault: Vault | None = None  # the repository's files, when planning scanned the notes
+    set_aside: list[SetAside] = field(default_factory=list)  # exports beside their drawing
 
     def job(self, source: str) -> Job | None:
         return next((j for j in self.jobs if j.source == source), None)
@@ -190,15 +210,18 @@ def make_plan(
     hasher: FileHasher | None = None,
     kinds: list[SourceKind] | None = None,
 ) -> Plan:
-    """Plan every source: outputs, inputs, digests. Raises ConfigError when two sources would
-    write the same output; sources that cannot be planned are listed in ``problems``."""
+    """Plan every source: outputs, inputs, digests. Raises ConfigError when a configured source
+    folder does not exist or two sources would write the same output; sources that cannot be
+    planned are listed in ``problems``."""
+    check_source_folders(config)
+    check_output_folder(config)
     hasher = hasher or FileHasher(hash_cache_file(config.root))
     lock = lock if lock is not None else LockFile.read(config.lock_path)
     renderer = renderer_identity()
     jobs: list[Job] = []
     problems: list[tuple[str, DiagramsError]] = _drop_foreign_outputs(config, lock)
     repository = RootFolder(config.root)
-    found = discover(config, kinds)
+    found, set_aside = exports_beside_drawings(config, discover(config, kinds))
     vault, referenced = _embedded_parts(config, found, lock)
     for path, kind in found:
         source = rel(config.root, path)
@@ -233,8 +256,8 @@ def make_plan(
         job = Job(source, path, kind, options, kind_plan, config.output)
         compute_digest(job, config, lock.jobs.get(source), hasher, renderer)
         jobs.append(job)
-    _check_collisions(jobs, config)
-    return Plan(config, jobs, problems, lock, hasher, renderer, vault)
+    check_collisions(jobs, config)
+    return Plan(config, jobs, problems, lock, hasher, renderer, vault=vault, set_aside=set_aside)
 
 
 def _embedded_parts(
@@ -291,13 +314,12 @@ def compute_digest(
             path = root / name
             inputs[name] = hasher.file(path) if repository.holds(path) else MISSING
     job.inputs = inputs
-    job.digest = job_digest(
-        kind=job.kind.name,
-        kind_version=f"{job.kind.version()} {job.plan.salt}".strip(),
+    job.made_with = MadeWith(
+        kind=f"{job.kind.version()} {job.plan.salt}".strip(),
         renderer=renderer if job.plan.uses_renderer else None,
-        options={**job.options.digest_fields(), "outputs": sorted(job.outputs.values())},
-        inputs=inputs,
     )
+    job.digest_options = {**job.options.digest_fields(), "outputs": sorted(job.outputs.values())}
+    job.digest = job.digest_with(job.made_with)
 
 
 def _drop_foreign_outputs(config: Config, lock: LockFile) -> list[tuple[str, DiagramsError]]:
@@ -358,24 +380,3 @@ def output_file(config: Config, output: str) -> Path | None:
         if stat.S_ISLNK(st.st_mode):
             return None
     return config.root / output
-
-
-def _check_collisions(jobs: list[Job], config: Config) -> None:
-    owners: dict[str, tuple[str, str]] = {}
-    lock_name = rel(config.root, config.lock_path).casefold()
-    for job in jobs:
-        for output in job.outputs.values():
-            key = output.casefold()
-            if key == lock_name:
-                raise ConfigError(
-                    f"{job.source} would write {output}, which is the lock file",
-                    fix="rename the source",
-                )
-            if key in owners and owners[key][0] != job.source:
-                other, other_output = owners[key]
-                raise ConfigError(
-                    f"{other} and {job.source} would both write {output}"
-                    + (f" (and {other_output})" if other_output != output else ""),
-                    fix='rename one of them, set `name:` in a spec, or use layout = "mirror"',
-                )
-            owners[key] = (job.source, output)

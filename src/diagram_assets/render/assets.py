@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .. import __version__
 from ..errors import EnvironmentProblem
 from ..installation import page_fix
 
@@ -85,13 +84,15 @@ def page_versions() -> dict[str, str]:
 
 
 def renderer_identity() -> str:
-    """What every rendering job's digest includes: this package's version, Excalidraw's, the
-    formula renderer's (MathJax), and the digest of the render page's sources (which covers
-    both libraries' exact packages). Change any and every rendered output is stale."""
+    """What every rendering job's digest includes: Excalidraw's version, the formula renderer's
+    (MathJax), and the digest of the render page's sources (which covers both libraries' exact
+    packages and our page code). Change any and every rendered output is stale. This package's
+    version is not part of it: a release that changes no output leaves every output current
+    (what the Python side adds to a scene is versioned by each kind, see `SourceKind.version`)."""
     excalidraw, source = page_source()
     mathjax = page_versions().get("mathjax")
     formulas = f"; mathjax {mathjax}" if mathjax else ""
-    return f"diagram-assets {__version__}; excalidraw {excalidraw}{formulas}; page {source}"
+    return f"excalidraw {excalidraw}{formulas}; page {source}"
 
 
 def compute_page_source(js_dir: Path = JS_DIR) -> str:
