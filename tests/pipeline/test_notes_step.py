@@ -12,6 +12,7 @@ import pytest
 from diagram_assets.config import load_config
 from diagram_assets.pipeline import Reporter, build, check
 from diagram_assets.render import Renderer
+from helpers import element, scene_of, write_scene
 from support.synthetic_frames import flat_frames
 
 PYPROJECT = """
@@ -74,3 +75,31 @@ def test_build_called_from_python_rewrites_note_links(repo: Path) -> None:
     assert note.read_text(encoding="utf-8") == "# Loop\n\n![[loop.gif]]\n"
     assert reporter.notes == [("notes/loop.md", 1)]
     assert check(load_config(repo)).ok
+
+
+@pytest.mark.browser
+def test_a_frame_embedded_by_its_element_id_points_at_the_frame_image(tmp_path: Path) -> None:
+    """Obsidian's plugin resolves `#^frame=` by name or by element id: the lock file records
+    each exported frame's id, and the note step points an id link at that frame's image."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        PYPROJECT + '\n[[tool.diagrams.overrides]]\nmatch = "diagrams/board.excalidraw"\n'
+        "frames = true\n",
+        encoding="utf-8",
+    )
+    write_scene(
+        tmp_path / "diagrams" / "board.excalidraw",
+        scene_of(
+            element("frame", "frame-id-1", 0, 0, 200, 120, name="Intro"),
+            element("rectangle", "r1", 20, 20, 80, 60, frameId="frame-id-1"),
+        ),
+    )
+    (tmp_path / "notes").mkdir()
+    note = tmp_path / "notes" / "n.md"
+    note.write_text("![[board.excalidraw#^frame=frame-id-1]]\n", encoding="utf-8")
+    summary = build(load_config(tmp_path))
+    assert summary.ok, [o.error for o in summary.failed] + summary.note_errors
+    lock = (tmp_path / "attachments" / "diagrams.lock").read_text(encoding="utf-8")
+    assert '"frame_ids": {\n        "frame-id-1": "Intro"' in lock
+    assert note.read_text(encoding="utf-8") == "![[board.Intro.svg]]\n"
+    assert check(load_config(tmp_path)).ok

@@ -336,6 +336,7 @@ def _commit(job: Job, result: KindResult, plan: Plan) -> list[str]:
             name: {fmt: f"{config.output}/{file}" for fmt, file in names.items()}
             for name, names in result.frames.items()
         },
+        frame_ids=dict(result.frame_ids),
         dark={f"{config.output}/{a}": f"{config.output}/{b}" for a, b in result.dark.items()},
         parts={
             key: {fmt: f"{config.output}/{file}" for fmt, file in names.items()}

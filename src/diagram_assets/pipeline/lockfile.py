@@ -11,7 +11,8 @@ JSON, keys sorted, one entry per source, so diffs stay small and reviewable::
           "kind": "drawing",
           "made_with": {"kind": "drawing-2", "renderer": "excalidraw 0.18.1; …"},  # the code
           "outputs": {"attachments/proto.png": "…", "attachments/proto.svg": "…"}
-          # with frames: "frames": {"<name>": {"svg": "attachments/proto.<name>.svg", …}}
+          # with frames: "frames": {"<name>": {"svg": "attachments/proto.<name>.svg", …}},
+          # and "frame_ids": {"<frame element id>": "<name>"} (notes may name a frame by id)
           # with theme both/auto: "dark": {"attachments/proto.svg": "attachments/proto.dark.svg"}
           # parts notes embed: "parts": {"group=abc": {"svg": "attachments/proto.group-abc.svg"}}
         }
@@ -59,6 +60,7 @@ class LockEntry:
     outputs: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
     frames: dict[str, dict[str, str]] = field(default_factory=dict)  # name → format → output
+    frame_ids: dict[str, str] = field(default_factory=dict)  # frame element id → name in frames
     dark: dict[str, str] = field(default_factory=dict)  # output → its dark twin (theme both/auto)
     parts: dict[str, dict[str, str]] = field(default_factory=dict)  # part → format → output
     made_with: MadeWith | None = None  # None in lock files written before it was recorded
@@ -74,6 +76,8 @@ class LockEntry:
             data["made_with"] = self.made_with.to_json()
         if self.frames:
             data["frames"] = {k: dict(sorted(v.items())) for k, v in sorted(self.frames.items())}
+        if self.frame_ids:
+            data["frame_ids"] = dict(sorted(self.frame_ids.items()))
         if self.dark:
             data["dark"] = dict(sorted(self.dark.items()))
         if self.parts:
@@ -119,6 +123,7 @@ class LockFile:
                         str(name): {str(f): str(p) for f, p in dict(paths).items()}
                         for name, paths in dict(raw.get("frames", {})).items()
                     },
+                    frame_ids={str(k): str(v) for k, v in dict(raw.get("frame_ids", {})).items()},
                     dark={str(k): str(v) for k, v in dict(raw.get("dark", {})).items()},
                     parts={
                         str(key): {str(f): str(p) for f, p in dict(paths).items()}

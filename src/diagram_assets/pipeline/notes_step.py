@@ -96,6 +96,7 @@ def output_sets(plan: Plan) -> list[OutputSet]:
                 source=source,
                 outputs=outputs,
                 frames=entry.frames,
+                frame_ids=entry.frame_ids,
                 dark=entry.dark,
                 parts=entry.parts,
             )

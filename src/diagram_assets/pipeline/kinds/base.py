@@ -51,6 +51,7 @@ class KindResult:
     inputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     frames: dict[str, dict[str, str]] = field(default_factory=dict)  # frame name → format → file
+    frame_ids: dict[str, str] = field(default_factory=dict)  # frame element id → name in frames
     parts: dict[str, dict[str, str]] = field(default_factory=dict)  # part key → format → file
     detail: object = None
     dark: dict[str, str] = field(default_factory=dict)  # file → its dark twin (theme both/auto)
@@ -168,7 +169,9 @@ def render_files(
         if image.part is not None:
             out.parts[image.part] = names
         elif image.frame_id is not None:
-            out.frames[image.frame_name or image_stem.rsplit(".", 1)[-1]] = names
+            name = image.frame_name or image_stem.rsplit(".", 1)[-1]
+            out.frames[name] = names
+            out.frame_ids[image.frame_id] = name
     for element_id in result.missing_images:
         if not any(element_id in w for w in out.warnings):
             where = scene.source or stem
