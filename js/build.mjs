@@ -8,6 +8,7 @@ import {
 import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { codePoints, toRanges } from "./src/coverage.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = resolve(process.argv[2] ?? join(here, "..", "src", "diagram_assets", "render", "page"));
@@ -20,10 +21,15 @@ const mathjaxVersion = JSON.parse(
 
 // Fonts of the page's fallback family besides Excalidraw's own (js/src/fonts.js): Noto Color
 // Emoji as COLRv1 (the flavour Chromium draws) and Noto Sans Symbols 2, each in shards with the
-// unicode ranges its package's CSS gives; copied to fonts/<folder>/ with the package's licence.
+// unicode ranges its package's CSS gives, and DejaVu Sans (one file, no range in its CSS) for
+// what none of the others has (superscripts and subscripts, phonetic letters, Greek Extended,
+// math operators…): its unicode range is computed below from the fonts' cmaps, so a character
+// another font of the family has keeps that font. Each is copied to fonts/<folder>/ with its
+// package's licence.
 const FALLBACK_FONTS = [
-  { folder: "NotoColorEmoji", pkg: "@infolektuell/noto-color-emoji", css: "index.css" },
-  { folder: "NotoSansSymbols2", pkg: "@fontsource/noto-sans-symbols-2", css: "400.css" },
+  { folder: "NotoColorEmoji", pkg: "@infolektuell/noto-color-emoji", css: "index.css", licence: "OFL.txt" },
+  { folder: "NotoSansSymbols2", pkg: "@fontsource/noto-sans-symbols-2", css: "400.css", licence: "OFL.txt" },
+  { folder: "DejaVuSans", pkg: "@fontsource/dejavu-sans", css: "400.css", licence: "LICENSE.txt", rest: true },
 ];
 const fallbackFaces = {};
 for (const font of FALLBACK_FONTS) {
@@ -32,12 +38,52 @@ for (const font of FALLBACK_FONTS) {
   for (const rule of readFileSync(join(font.dir, font.css), "utf8").split("@font-face").slice(1)) {
     const file = rule.match(/url\(\.\/files\/([\w.-]+\.woff2)\)/)?.[1];
     const unicodeRange = rule.match(/unicode-range:\s*([^;]+);/)?.[1].trim();
-    if (!file || !unicodeRange) throw new Error(`${font.pkg}/${font.css}: cannot read the rule ${rule}`);
+    if (!file || (!unicodeRange && !font.rest)) {
+      throw new Error(`${font.pkg}/${font.css}: cannot read the rule ${rule}`);
+    }
     faces.push({ file, unicodeRange });
   }
-  if (faces.length === 0) throw new Error(`${font.pkg}/${font.css}: no font face`);
+  if (faces.length === 0 || (font.rest && faces.length !== 1)) {
+    throw new Error(`${font.pkg}/${font.css}: expected ${font.rest ? "one font face" : "font faces"}`);
+  }
   fallbackFaces[font.folder] = faces;
 }
+
+// The characters each font folder has glyphs for (Excalidraw's folders and the ones above), and
+// those of the fallback family "Segoe UI Emoji" that ends every family's font list (the folders
+// js/src/fonts.js puts in it). Written into the manifest: the Python side warns about text no
+// bundled font covers, which a system font would then decide.
+const FALLBACK_CHAIN = ["Liberation", "Nunito", "NotoColorEmoji", "NotoSansSymbols2", "Xiaolai"];
+const excalidrawFonts = join(pkgDir, "dist", "prod", "fonts");
+const folderPoints = {};
+for (const folder of readdirSync(excalidrawFonts).sort()) {
+  const points = new Set();
+  for (const name of readdirSync(join(excalidrawFonts, folder)).filter((n) => n.endsWith(".woff2"))) {
+    for (const p of codePoints(readFileSync(join(excalidrawFonts, folder, name)))) points.add(p);
+  }
+  folderPoints[folder] = points;
+}
+for (const font of FALLBACK_FONTS) {
+  const points = new Set();
+  for (const { file } of fallbackFaces[font.folder]) {
+    for (const p of codePoints(readFileSync(join(font.dir, "files", file)))) points.add(p);
+  }
+  folderPoints[font.folder] = points;
+}
+const fallbackPoints = new Set();
+for (const folder of FALLBACK_CHAIN) {
+  if (!folderPoints[folder]) throw new Error(`no font folder ${folder}`);
+  for (const p of folderPoints[folder]) fallbackPoints.add(p);
+}
+for (const font of FALLBACK_FONTS.filter((f) => f.rest)) {
+  const rest = [...folderPoints[font.folder]].filter((p) => !fallbackPoints.has(p));
+  fallbackFaces[font.folder][0].unicodeRange = toRanges(rest).replace(/([0-9A-F-]+)/g, "U+$1");
+  for (const p of rest) fallbackPoints.add(p);
+}
+const coverage = {
+  fallback: toRanges(fallbackPoints),
+  fonts: Object.fromEntries(Object.entries(folderPoints).map(([folder, p]) => [folder, toRanges(p)])),
+};
 
 // Modules a renderer never runs (editor-only features, image downscaling, other UI languages).
 // Replacing them with empty modules cuts the bundle by more than half; exports are unchanged.
@@ -169,7 +215,7 @@ for (const font of FALLBACK_FONTS) {
   const to = join(outdir, "fonts", font.folder);
   mkdirSync(to);
   for (const { file } of fallbackFaces[font.folder]) copyFileSync(join(font.dir, "files", file), join(to, file));
-  copyFileSync(join(font.dir, "LICENSE"), join(to, "OFL.txt"));
+  copyFileSync(join(font.dir, "LICENSE"), join(to, font.licence));
 }
 
 // The Content-Security-Policy the page server sends with every file. It belongs to the page
@@ -208,7 +254,7 @@ walk("");
 writeFileSync(
   join(outdir, "manifest.json"),
   JSON.stringify(
-    { excalidraw: excalidrawVersion, mathjax: mathjaxVersion, digest: hash.digest("hex"), csp, files },
+    { excalidraw: excalidrawVersion, mathjax: mathjaxVersion, digest: hash.digest("hex"), csp, files, coverage },
     null,
     1,
   ) + "\n",

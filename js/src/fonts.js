@@ -17,8 +17,11 @@
 //                       Noto Color Emoji (COLRv1, sharded by unicode-range) — emoji
 //                       Noto Sans Symbols 2 — dingbats, shapes, arrows, Braille as text
 //                       Xiaolai (Excalidraw's CJK font, the same shards) — Chinese, kana, Hangul
-// so every family's fallback ends in bundled faces. Characters none of them has (Arabic, Hebrew,
-// Indic scripts, Thai…) are still drawn with a system font. A shard loads only when a drawing uses it;
+//                       DejaVu Sans — only what none of the above has (js/build.mjs computes its
+//                       range): superscripts and subscripts, phonetic letters, math, Hebrew…
+// so every family's fallback ends in bundled faces. Characters none of them has (most of Arabic,
+// Indic scripts, Thai…) are still drawn with a system font; the page's manifest lists what the
+// bundled fonts cover, and a build warns about text outside it. A shard loads only when a drawing uses it;
 // `loadSceneFonts` loads what a scene needs before anything is measured or drawn.
 //
 // Excalidraw creates the FontFace objects of its own families itself; their sources and unicode
@@ -72,6 +75,11 @@ export const installFonts = async () => {
   const faces = [];
   // Declared from the lowest priority to the highest: where unicode ranges overlap, the face
   // declared last is tried first, and the next one when it lacks the glyph.
+  // DejaVu Sans's range is only what no other face has: it decides no other character.
+  for (const { file, unicodeRange } of BUNDLED.DejaVuSans) {
+    const url = `${window.EXCALIDRAW_ASSET_PATH}fonts/DejaVuSans/${file}`;
+    faces.push(ownFace(FALLBACK, `url(${url}) format("woff2")`, { unicodeRange }));
+  }
   for (const { source, descriptors } of recordedFaces(XIAOLAI)) {
     faces.push(ownFace(FALLBACK, source, { unicodeRange: descriptors.unicodeRange }));
   }

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import EnvironmentProblem
 from ..installation import page_fix
+from .coverage import FontCoverage
 
 PAGE_DIR = Path(__file__).parent / "page"
 SOURCE_FILE = Path(__file__).parent / "page-source.json"
@@ -29,6 +30,7 @@ class PageManifest:
     )
 
     source: str | None = None  # the digest of the sources it was built from
+    coverage: FontCoverage | None = None  # what its fonts draw (older pages: not recorded)
 
     @property
     def identity(self) -> str:
@@ -48,6 +50,7 @@ def load_manifest(directory: Path = PAGE_DIR) -> PageManifest:
             files=frozenset(str(f) for f in data["files"]),
             csp=str(data["csp"]) if data.get("csp") else None,
             source=str(data["source"]) if data.get("source") else None,
+            coverage=FontCoverage.from_manifest(data.get("coverage")),
         )
     except FileNotFoundError:
         raise EnvironmentProblem(
@@ -57,6 +60,15 @@ def load_manifest(directory: Path = PAGE_DIR) -> PageManifest:
         raise EnvironmentProblem(
             f"the render page's manifest is damaged ({exc})", file=path, fix=BUILD_HINT
         ) from None
+
+
+def page_coverage(directory: Path = PAGE_DIR) -> FontCoverage | None:
+    """What the built page's fonts draw; None when the page is not built (the renderer reports
+    that itself) or was built before its manifest recorded it."""
+    try:
+        return load_manifest(directory).coverage
+    except EnvironmentProblem:
+        return None
 
 
 @lru_cache(maxsize=1)

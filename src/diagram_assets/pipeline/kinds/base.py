@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from ...config import Config
 from ...options import Options
+from ...render.assets import page_coverage
+from ...render.coverage import uncovered_warning
 
 if TYPE_CHECKING:
     from ...render import Renderer, RenderOptions
@@ -148,7 +150,8 @@ def render_files(
     reserved: str = "",
 ) -> KindResult:
     """Render a scene and name its images ``<prefix><stem>.svg``, ``<prefix><stem>.<frame>.png``…
-    Warns about image elements drawn as placeholders (no image data) unless the scene did.
+    Warns about image elements drawn as placeholders (no image data) unless the scene did, and
+    once about text no bundled font draws (the machine's fonts decide it).
     ``reserved``: a suffix no image stem may end with (see ``image_stems``)."""
     from ...render.naming import image_stems  # lazy: planning never loads the renderer
 
@@ -159,6 +162,9 @@ def render_files(
         warnings=[*scene.warnings, *result.warnings],
         detail=result,
     )
+    fonts = uncovered_warning(scene.source or stem, scene.elements, page_coverage())
+    if fonts is not None:
+        out.warnings.append(fonts)
     stems = image_stems(stem, result.images, reserved=reserved)
     for image, image_stem in zip(result.images, stems, strict=True):
         names: dict[str, str] = {}
