@@ -109,7 +109,8 @@ def test_a_note_warning_is_said_once_until_it_changes(
 ) -> None:
     note = repo / "notes" / "n.md"
     note.parent.mkdir()
-    note.write_text("![](../attachments/missing.png)\n", "utf-8")
+    # an image outside the output folder: a warning (a missing output would be an error)
+    note.write_text("![](../images/missing.png)\n", "utf-8")
     watcher.rebuild()
     first = lines.take()
     assert len(first) == 1 and first[0].startswith("warning: notes/n.md")
@@ -117,7 +118,7 @@ def test_a_note_warning_is_said_once_until_it_changes(
         watcher.rebuild()
         assert lines.take() == []
 
-    note.write_text("![](../attachments/gone.png)\n", "utf-8")  # it changes: said
+    note.write_text("![](../images/gone.png)\n", "utf-8")  # it changes: said
     watcher.rebuild()
     changed = lines.take()
     assert len(changed) == 1 and "gone.png" in changed[0]
@@ -125,6 +126,6 @@ def test_a_note_warning_is_said_once_until_it_changes(
     note.write_text("no images\n", "utf-8")  # fixed …
     watcher.rebuild()
     assert lines.take() == []
-    note.write_text("![](../attachments/gone.png)\n", "utf-8")  # … and back: said again
+    note.write_text("![](../images/gone.png)\n", "utf-8")  # … and back: said again
     watcher.rebuild()
     assert lines.take() == changed

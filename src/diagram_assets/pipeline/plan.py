@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -181,6 +181,11 @@ class _Refused:
 
     def claims(self, path: Path) -> bool:
         return False
+
+    def source_options(
+        self, path: Path, source: str, options: Options, config: Config, parts: Sequence[str]
+    ) -> Options:
+        raise DiagramsError(self.what, file=source, fix=self.fix)  # never reads the source
 
     def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
         raise DiagramsError(self.what, file=rel(config.root, path), fix=self.fix)
