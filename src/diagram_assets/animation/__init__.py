@@ -21,11 +21,10 @@ Public API::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..lazy import lazy_exports
 
-_EXPORTS = {
+# lazy: `check` needs only `.spec` to claim YAML files, not the encoders (numpy) or frames
+_LAZY = {
     "ANIMATION_VERSION": ".build",
     "AnimationResult": ".build",
     "ComposedFrames": ".build",
@@ -45,47 +44,6 @@ _EXPORTS = {
     "load_animation_spec": ".spec",
     "spec_stem": ".spec",
 }
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
-if TYPE_CHECKING:
-    from .build import (
-        ANIMATION_VERSION,
-        AnimationResult,
-        ComposedFrames,
-        animation_inputs,
-        animation_outputs,
-        build_animation,
-        compose_animation,
-        uses_renderer,
-    )
-    from .encode import (
-        GifEncoding,
-        encode_apng,
-        encode_gif,
-        encode_gif_report,
-        encode_webp,
-        gifsicle_available,
-    )
-    from .spec import AnimationSpec, is_animation_spec, load_animation_spec, spec_stem
-
-__getattr__ = lazy_exports(__name__, _EXPORTS)
-
-__all__ = [
-    "ANIMATION_VERSION",
-    "AnimationResult",
-    "AnimationSpec",
-    "ComposedFrames",
-    "GifEncoding",
-    "animation_inputs",
-    "animation_outputs",
-    "build_animation",
-    "compose_animation",
-    "encode_apng",
-    "encode_gif",
-    "encode_gif_report",
-    "encode_webp",
-    "gifsicle_available",
-    "is_animation_spec",
-    "load_animation_spec",
-    "spec_stem",
-    "uses_renderer",
-]
+__all__ = [*_LAZY]

@@ -12,7 +12,13 @@ from PIL import Image
 from ..errors import DiagramsError
 from ..figures import FIGURES_VERSION
 from .compose import fit_canvas, frame_durations, has_soft_alpha
-from .encode import encode_apng, encode_gif_report, encode_webp, plays_to_gif_loop
+from .encode import (
+    encode_apng,
+    encode_gif_report,
+    encode_webp,
+    gifsicle_available,
+    plays_to_gif_loop,
+)
 from .frames import WHITE, RendererFactory
 from .image_frames import image_files, image_frames
 from .rendered_frames import drawing_frames, figure_frames
@@ -62,11 +68,11 @@ def animation_inputs(spec: AnimationSpec) -> list[Path]:
     inputs = [spec.source]
     try:
         if spec.kind == "drawing":
-            from ..scene import load_scene
+            from ..scene.load import load_scene  # lazy: `check` plans other animations without it
 
             inputs += load_scene(spec.source, root=spec.root).reads
         else:
-            from ..figures import load_figure_spec
+            from ..figures.schema import load_figure_spec  # lazy: see load_scene above
 
             inputs += list(load_figure_spec(spec.source, root=spec.root).reads)
     except DiagramsError:
@@ -172,11 +178,8 @@ def build_animation(
             )
         if encoded.clamped_delays:
             warn(f"{spec.path}: a frame held longer than 655 s was cut to 655 s in the GIF")
-        if spec.gifsicle:
-            from .encode import gifsicle_available
-
-            if not gifsicle_available():
-                warn(f"{spec.path}: gifsicle: true, but gifsicle is not installed; skipped")
+        if spec.gifsicle and not gifsicle_available():
+            warn(f"{spec.path}: gifsicle: true, but gifsicle is not installed; skipped")
         result[spec.name + EXTENSIONS["gif"]] = encoded.data
     if "webp" in spec.formats:
         result[spec.name + EXTENSIONS["webp"]] = encode_webp(images, durations, plays=spec.plays)

@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from ...config import Config
 from ...options import Options
+from ...render.naming import image_stems
 
 if TYPE_CHECKING:
-    from ...render import Renderer, RenderOptions
+    from ...render.options import RenderOptions
+    from ...render.renderer import Renderer
     from ...scene.model import Scene
 
 RendererFactory = Callable[[], "Renderer"]
@@ -149,8 +151,6 @@ def render_files(
     """Render a scene and name its images ``<prefix><stem>.svg``, ``<prefix><stem>.<frame>.png``…
     Warns about image elements drawn as placeholders (no image data) unless the scene did.
     ``reserved``: a suffix no image stem may end with (see ``image_stems``)."""
-    from ...render.naming import image_stems  # lazy: planning never loads the renderer
-
     result = scene_renderer.render(scene, options)
     out = KindResult(
         files={},
