@@ -12,6 +12,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 import diagram_assets
 from diagram_assets.config import load_config
@@ -81,12 +82,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.mark.parametrize("command", [["check"], ["build", "-q"]])
-def test_check_and_a_no_op_build_import_nothing_heavy(built: Path, command: list[str]) -> None:
+def modules_of(root: Path, *command: str) -> list[str]:
+    """The modules a fresh `diagrams COMMAND -C root` has imported when it exits (with 0)."""
     src = str(Path(diagram_assets.__file__).parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.run(
-        [sys.executable, "-c", MODULES, *command, "-C", str(built)],
+        [sys.executable, "-c", MODULES, *command, "-C", str(root)],
         capture_output=True,
         text=True,
         env=env,
@@ -94,8 +95,31 @@ def test_check_and_a_no_op_build_import_nothing_heavy(built: Path, command: list
     )
     code, modules = json.loads(proc.stdout.splitlines()[-1])
     assert code == 0, proc.stdout
-    loaded = [m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY]
+    return modules
+
+
+@pytest.mark.parametrize("command", [["check"], ["build", "-q"]])
+def test_check_and_a_no_op_build_import_nothing_heavy(built: Path, command: list[str]) -> None:
+    loaded = [m for m in modules_of(built, *command) if m.split(".")[0] in HEAVY or m in HEAVY]
     assert loaded == []
+
+
+def test_check_plans_an_animation_without_its_encoders(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.diagrams]\nsources = ["animations"]\nnotes = []\n', encoding="utf-8"
+    )
+    frames = tmp_path / "animations" / "frames"
+    frames.mkdir(parents=True)
+    for n, colour in enumerate(("white", "black"), 1):
+        Image.new("RGB", (8, 6), colour).save(frames / f"step{n}.png")
+    (tmp_path / "animations" / "walk.anim.yaml").write_text(
+        "images: frames/step*.png\n", encoding="utf-8"
+    )
+    assert len(build(load_config(tmp_path)).rendered) == 1
+    loaded = modules_of(tmp_path, "check")
+    assert "diagram_assets.animation.planning" in loaded  # the spec was planned
+    assert [m for m in loaded if m.startswith(("numpy", "diagram_assets.animation.encode"))] == []
 
 
 @pytest.mark.parametrize("package", PACKAGES)

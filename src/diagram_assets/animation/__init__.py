@@ -23,22 +23,23 @@ from __future__ import annotations
 
 from ..lazy import lazy_exports
 
-# lazy: `check` needs only `.spec` to claim YAML files, not the encoders (numpy) or frames
+# lazy: `check` needs `.spec` and `.planning` (Pillow, yaml) only with YAML files, never the
+# encoders (numpy) or the frame makers
 _LAZY = {
-    "ANIMATION_VERSION": ".build",
     "AnimationResult": ".build",
     "ComposedFrames": ".build",
-    "animation_inputs": ".build",
-    "animation_outputs": ".build",
     "build_animation": ".build",
     "compose_animation": ".build",
-    "uses_renderer": ".build",
     "GifEncoding": ".encode",
     "encode_apng": ".encode",
     "encode_gif": ".encode",
     "encode_gif_report": ".encode",
     "encode_webp": ".encode",
     "gifsicle_available": ".encode",
+    "ANIMATION_VERSION": ".planning",
+    "animation_inputs": ".planning",
+    "animation_outputs": ".planning",
+    "uses_renderer": ".planning",
     "AnimationSpec": ".spec",
     "is_animation_spec": ".spec",
     "load_animation_spec": ".spec",

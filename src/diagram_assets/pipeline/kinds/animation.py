@@ -43,7 +43,7 @@ class AnimationKind:
     name = "animation"
 
     def version(self) -> str:
-        from ...animation.build import ANIMATION_VERSION  # lazy: Pillow only when building
+        from ...animation.planning import ANIMATION_VERSION  # lazy: Pillow only with animations
 
         return ANIMATION_VERSION
 
@@ -71,7 +71,7 @@ class AnimationKind:
         return options  # a spec says everything about itself; parts are drawings' only
 
     def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
-        from ...animation.build import (  # lazy: Pillow only when building
+        from ...animation.planning import (  # lazy: see `version`
             animation_inputs,
             animation_outputs,
             has_themes,
@@ -92,7 +92,8 @@ class AnimationKind:
         )
 
     def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult:
-        from ...animation.build import build_animation, has_themes  # lazy: Pillow
+        from ...animation.build import build_animation  # lazy: numpy only when building
+        from ...animation.planning import has_themes  # lazy: see `version`
 
         spec = self.load(path, ctx.config)
         themed = has_themes(spec)
