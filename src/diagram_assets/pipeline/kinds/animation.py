@@ -50,13 +50,13 @@ class AnimationKind:
     def claims(self, path: Path) -> bool:
         if not path.name.lower().endswith((".yaml", ".yml")):
             return False  # decided without importing the animation package (and Pillow)
-        from ...animation.spec import is_animation_spec  # lazy: only for YAML files
+        from ...animation.spec import is_animation_spec  # lazy: Pillow, yaml only for YAML files
 
         return is_animation_spec(path)
 
     def load(self, path: Path, config: Config) -> AnimationSpec:
         """The spec, with this kind's overrides applied."""
-        from ...animation.spec import load_animation_spec  # lazy: only for animation specs
+        from ...animation.spec import load_animation_spec  # lazy: see `version`
 
         spec = load_animation_spec(path, root=config.root if self.bounded else None)
         if self.formats:
