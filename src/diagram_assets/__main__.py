@@ -11,7 +11,7 @@ from .interrupts import ignore_further_interrupts, interrupt_on_sigterm
 def run() -> None:
     interrupt_on_sigterm()
     try:
-        from .cli import main
+        from .cli import main  # here, not at the top: Ctrl-C while importing ends quietly too
     except KeyboardInterrupt:
         ignore_further_interrupts()
         sys.stderr.write("error: interrupted\n")

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from rich.console import Console
 
-from diagram_assets.cli.progress import BarReporter, Tail
+from diagram_assets.cli.progress_bar import BarReporter, Tail
 
 LONG = "diagrams/some/quite/long/folder/name/Transformer架构-architecture-overview.excalidraw.md"
 

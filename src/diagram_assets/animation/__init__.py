@@ -21,71 +21,30 @@ Public API::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..lazy import lazy_exports
 
-_EXPORTS = {
-    "ANIMATION_VERSION": ".build",
+# lazy: `check` needs `.spec` and `.planning` (Pillow, yaml) only with YAML files, never the
+# encoders (numpy) or the frame makers
+_LAZY = {
     "AnimationResult": ".build",
     "ComposedFrames": ".build",
-    "animation_inputs": ".build",
-    "animation_outputs": ".build",
     "build_animation": ".build",
     "compose_animation": ".build",
-    "uses_renderer": ".build",
     "GifEncoding": ".encode",
     "encode_apng": ".encode",
     "encode_gif": ".encode",
     "encode_gif_report": ".encode",
     "encode_webp": ".encode",
     "gifsicle_available": ".encode",
+    "ANIMATION_VERSION": ".planning",
+    "animation_inputs": ".planning",
+    "animation_outputs": ".planning",
+    "uses_renderer": ".planning",
     "AnimationSpec": ".spec",
     "is_animation_spec": ".spec",
     "load_animation_spec": ".spec",
     "spec_stem": ".spec",
 }
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
-if TYPE_CHECKING:
-    from .build import (
-        ANIMATION_VERSION,
-        AnimationResult,
-        ComposedFrames,
-        animation_inputs,
-        animation_outputs,
-        build_animation,
-        compose_animation,
-        uses_renderer,
-    )
-    from .encode import (
-        GifEncoding,
-        encode_apng,
-        encode_gif,
-        encode_gif_report,
-        encode_webp,
-        gifsicle_available,
-    )
-    from .spec import AnimationSpec, is_animation_spec, load_animation_spec, spec_stem
-
-__getattr__ = lazy_exports(__name__, _EXPORTS)
-
-__all__ = [
-    "ANIMATION_VERSION",
-    "AnimationResult",
-    "AnimationSpec",
-    "ComposedFrames",
-    "GifEncoding",
-    "animation_inputs",
-    "animation_outputs",
-    "build_animation",
-    "compose_animation",
-    "encode_apng",
-    "encode_gif",
-    "encode_gif_report",
-    "encode_webp",
-    "gifsicle_available",
-    "is_animation_spec",
-    "load_animation_spec",
-    "spec_stem",
-    "uses_renderer",
-]
+__all__ = [*_LAZY]

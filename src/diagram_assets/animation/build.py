@@ -5,26 +5,25 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from PIL import Image
 
-from ..errors import DiagramsError
-from ..figures import FIGURES_VERSION
 from .compose import fit_canvas, frame_durations, has_soft_alpha
-from .encode import encode_apng, encode_gif_report, encode_webp, plays_to_gif_loop
+from .encode import (
+    encode_apng,
+    encode_gif_report,
+    encode_webp,
+    gifsicle_available,
+    plays_to_gif_loop,
+)
 from .frames import WHITE, RendererFactory
-from .image_frames import image_files, image_frames
+from .image_frames import image_frames
+from .planning import EXTENSIONS, animation_outputs, uses_renderer
 from .rendered_frames import drawing_frames, figure_frames
 from .spec import AnimationSpec, Rgba
 
-# Bump when the same spec and inputs would give different output bytes (it goes in digests).
-# Frames made from figure steps change with the figures' layout: their version is part of it.
-ANIMATION_VERSION = f"anim-1+figures-{FIGURES_VERSION}"
 # A colour-reduced GIF below this PSNR (dB) gets a warning; above it the loss is not visible.
 VISIBLE_LOSS_DB = 40.0
-
-EXTENSIONS = {"gif": ".gif", "webp": ".webp", "apng": ".apng"}
 
 
 class AnimationResult(dict[str, bytes]):
@@ -40,45 +39,6 @@ class AnimationResult(dict[str, bytes]):
         self.uses_renderer: bool = False
 
 
-def animation_outputs(spec: AnimationSpec) -> list[str]:
-    """Output file names, e.g. ``["Transformer执行.gif"]`` (``formats`` order)."""
-    return [spec.name + EXTENSIONS[fmt] for fmt in spec.formats]
-
-
-def animation_inputs(spec: AnimationSpec) -> list[Path]:
-    """Every file building reads besides the spec: frame images, the drawing (and files it
-    embeds), or the figure spec (and specs it includes). Nothing is rendered.
-
-    Raises SpecError when an ``images:`` pattern matches nothing or names a missing file (the
-    build would fail the same way). A drawing or figure that cannot be loaded is listed alone:
-    its error is reported when building.
-    """
-    if spec.kind == "images":
-        seen: dict[Path, None] = {}
-        for f in image_files(spec):
-            seen.setdefault(f.path, None)
-        return list(seen)
-    assert spec.source is not None
-    inputs = [spec.source]
-    try:
-        if spec.kind == "drawing":
-            from ..scene import load_scene
-
-            inputs += load_scene(spec.source, root=spec.root).reads
-        else:
-            from ..figures import load_figure_spec
-
-            inputs += list(load_figure_spec(spec.source, root=spec.root).reads)
-    except DiagramsError:
-        pass
-    return list(dict.fromkeys(inputs))
-
-
-def uses_renderer(spec: AnimationSpec) -> bool:
-    """Whether building needs the browser (drawings and figures do; image files never)."""
-    return spec.kind != "images"
-
-
 @dataclass
 class ComposedFrames:
     """What gets encoded: canvas-sized RGBA frames, their durations, labels and background."""
@@ -87,12 +47,6 @@ class ComposedFrames:
     durations_ms: list[int]
     labels: list[str]
     background: Rgba
-
-
-def has_themes(spec: AnimationSpec) -> bool:
-    """Whether the animation can be made in a dark theme: drawings and figures can; frames
-    from image files are shown as they are."""
-    return spec.kind != "images"
 
 
 def compose_animation(
@@ -172,11 +126,8 @@ def build_animation(
             )
         if encoded.clamped_delays:
             warn(f"{spec.path}: a frame held longer than 655 s was cut to 655 s in the GIF")
-        if spec.gifsicle:
-            from .encode import gifsicle_available
-
-            if not gifsicle_available():
-                warn(f"{spec.path}: gifsicle: true, but gifsicle is not installed; skipped")
+        if spec.gifsicle and not gifsicle_available():
+            warn(f"{spec.path}: gifsicle: true, but gifsicle is not installed; skipped")
         result[spec.name + EXTENSIONS["gif"]] = encoded.data
     if "webp" in spec.formats:
         result[spec.name + EXTENSIONS["webp"]] = encode_webp(images, durations, plays=spec.plays)

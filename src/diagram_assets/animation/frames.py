@@ -19,7 +19,7 @@ from PIL import Image
 from .spec import Rgba
 
 if TYPE_CHECKING:
-    from ..render import Renderer
+    from ..render.renderer import Renderer
 
 MAX_FRAME_PIXELS = 50_000_000
 WHITE: Rgba = (255, 255, 255, 255)

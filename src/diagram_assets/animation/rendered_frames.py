@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING, TypeVar
 from PIL import Image, ImageColor
 
 from ..errors import RenderError
-from ..figures import figure_steps
-from ..render import RenderOptions
+from ..render.options import RenderOptions
 from .frames import WHITE, Frame, RendererFactory, Warn, natural_key
 from .spec import AnimationSpec, Rgba
 
 if TYPE_CHECKING:
-    from ..render import Renderer
+    from ..render.renderer import Renderer
 
 T = TypeVar("T")
 
@@ -101,7 +100,7 @@ def drawing_frames(
     """One frame per Excalidraw frame element, rendered in one pass; ordered by the spec's
     ``frames:`` list, else naturally by frame name (unnamed frames are ``Frame 1``, …).
     ``theme`` dark: in Excalidraw's dark mode."""
-    from ..scene import load_scene  # here: `check` plans animations without the scene loader
+    from ..scene.load import load_scene  # lazy: `check` plans animations without it
 
     assert spec.source is not None
     if not spec.source.is_file():
@@ -147,6 +146,8 @@ def figure_frames(
 ) -> tuple[list[Frame], Rgba]:
     """One frame per step of a figure spec, rendered in parallel at one scale. ``theme`` dark:
     the figure in its dark palette."""
+    from ..figures.build import figure_steps  # lazy: `check` plans animations without it
+
     assert spec.source is not None
     if not spec.source.is_file():
         raise spec.error(f"figure spec `{spec.source.name}` not found", place=spec.source_place)

@@ -93,8 +93,8 @@ def rasterise_svg(spec: AnimationSpec, f: ImageFile, data: bytes, warn: Warn) ->
             "load; its text falls back to a system font (export PNG frames for exact text)"
         )
     try:
-        # imported here: libcairo loads only for SVG frames, and when it is missing that is this
-        # frame's error (caught below), not the whole animation package's
+        # lazy: libcairo loads only for SVG frames (never for `check`), and when it is missing
+        # that is this frame's error (caught below), not the whole animation package's
         import cairosvg
 
         # unsafe=False: no XML entities, and only data: URLs are read (nothing from the
@@ -109,7 +109,7 @@ def rasterise_svg(spec: AnimationSpec, f: ImageFile, data: bytes, warn: Warn) ->
 def _parse_svg(spec: AnimationSpec, f: ImageFile, data: bytes) -> None:
     """Parse the SVG (nothing is drawn) so a broken file gets its own message."""
     try:
-        import cairosvg.parser  # imported here, as in rasterise_svg
+        import cairosvg.parser  # lazy: as in rasterise_svg
 
         cairosvg.parser.Tree(bytestring=data, unsafe=False)
     except Exception as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ from ..interrupts import interrupt_on_sigterm
 from ..pipeline import build, check
 from ..pipeline.checker import format_github, format_json, format_text
 from .base import config_options, load_repo_config, main, reports_errors
-from .progress import BarReporter, make_reporter
+from .progress import PlainReporter
 
 
 @main.command("build")
@@ -50,8 +51,7 @@ def build_command(
             reporter=reporter,
         )
     finally:
-        if isinstance(reporter, BarReporter):
-            reporter.close()
+        reporter.close()
     parts = [f"{len(summary.rendered)} built", f"{summary.up_to_date} up to date"]
     if summary.failed or summary.unplanned:
         parts.append(f"{len(summary.failed) + len(summary.unplanned)} failed")
@@ -83,3 +83,12 @@ def check_command(fmt: str, config_file: Path | None, directory: Path | None) ->
     click.echo(formatter(report))
     if not report.ok:
         raise SystemExit(1)
+
+
+def make_reporter(*, quiet: bool = False) -> PlainReporter:
+    """A progress bar on a terminal, plain lines otherwise (and with ``quiet``)."""
+    if sys.stderr.isatty() and not quiet:
+        from .progress_bar import BarReporter  # lazy: rich only for a bar (never for `check`)
+
+        return BarReporter()
+    return PlainReporter(quiet=quiet)

@@ -21,8 +21,8 @@ Public API::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from ..errors import SpecError
 from ..lazy import lazy_exports
 
 FIGURE_SUFFIXES = (".figure.yaml", ".figure.yml")
@@ -31,19 +31,17 @@ SPEC_KEYS = ("layers", "blocks", "table", "timeline")  # a top-level key that ma
 # figures, and of animations made from figure steps). Kept here so reading it is cheap.
 FIGURES_VERSION = "3"  # 3: figure steps animate at scale 2, Zoo highlights violet
 
-_EXPORTS = {
+# lazy: `check` imports this package in every repository; yaml and Pillow only with a figure
+_LAZY = {
     "build_figure": ".build",
     "build_steps": ".build",
+    "figure_scene": ".build",
+    "figure_steps": ".build",
     "FigureSpec": ".schema",
+    "figure_name": ".schema",
     "load_figure_spec": ".schema",
 }
-
-if TYPE_CHECKING:
-    from ..scene.model import Scene
-    from .build import build_figure, build_steps
-    from .schema import FigureSpec, load_figure_spec
-
-__getattr__ = lazy_exports(__name__, _EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 
 def is_figure_spec(path: Path) -> bool:
@@ -61,8 +59,7 @@ def is_figure_spec(path: Path) -> bool:
         return True
     if not name.endswith((".yaml", ".yml")) or "figures" not in path.parent.parts:
         return False
-    from ..errors import SpecError
-    from ..specyaml import load_spec_yaml
+    from ..specyaml import load_spec_yaml  # lazy: yaml only for such a file, see _LAZY
 
     try:
         root = load_spec_yaml(path, what="figure spec")
@@ -71,44 +68,4 @@ def is_figure_spec(path: Path) -> bool:
     return isinstance(root.value, dict) and any(key in root.value for key in SPEC_KEYS)
 
 
-def figure_name(path: Path) -> str:
-    """The output stem: the spec's ``name:``, else the file name without its suffixes."""
-    from .schema import load_figure_spec
-
-    return load_figure_spec(Path(path)).name
-
-
-def figure_scene(path: Path) -> Scene:
-    """Load and build a spec; ``scene.reads`` lists the included specs."""
-    from .build import build_figure
-    from .schema import load_figure_spec
-
-    return build_figure(load_figure_spec(Path(path)))
-
-
-def figure_steps(
-    path: Path, *, root: Path | None = None, theme: str = "light"
-) -> list[tuple[str, Scene]]:
-    """One whole Scene per step of the spec's ``steps:`` (same bounds on every step).
-
-    A spec without steps gives one step named after the figure, showing all of it. ``root``
-    bounds what ``include:`` may read (see :func:`load_figure_spec`); ``theme``: ``light`` or
-    ``dark`` (see :func:`build_figure`).
-    """
-    from .build import build_steps
-    from .schema import load_figure_spec
-
-    return build_steps(load_figure_spec(Path(path), root=root), theme=theme)
-
-
-__all__ = [
-    "FIGURES_VERSION",
-    "FigureSpec",
-    "build_figure",
-    "build_steps",
-    "figure_name",
-    "figure_scene",
-    "figure_steps",
-    "is_figure_spec",
-    "load_figure_spec",
-]
+__all__ = ["FIGURES_VERSION", "is_figure_spec", *_LAZY]

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 from ..scene.model import Scene
 from . import FIGURES_VERSION
+from .blocks import build_blocks
 from .dark import dark_app_state, darken_elements
 from .data_palette import THEMES, data_palette
 from .element_keys import fractional_index, stable_int
 from .elements import SceneBuilder, Style
 from .geometry import Element, bounds
+from .layered import build_layers
 from .palettes import INK, highlight_for
-from .schema import FigureSpec, Ref
+from .schema import FigureSpec, Ref, load_figure_spec
+from .table import build_table
 from .text import EXCALIFONT, LIBERATION_SANS
+from .timeline import build_timeline
 
 APP_STATE = {"viewBackgroundColor": "#ffffff", "gridSize": 20, "gridModeEnabled": False}
 
@@ -28,20 +33,12 @@ def figure_style(spec: FigureSpec) -> Style:
 def _build(spec: FigureSpec, theme: str = "light") -> SceneBuilder:
     builder = SceneBuilder(figure_style(spec))
     if spec.kind == "layers":
-        from .layered import build_layers
-
         build_layers(spec, builder)
     elif spec.kind == "table":
-        from .table import build_table
-
         build_table(spec, builder, data_palette(spec.palette, theme))
     elif spec.kind == "timeline":
-        from .timeline import build_timeline
-
         build_timeline(spec, builder, data_palette(spec.palette, theme))
     else:
-        from .blocks import build_blocks
-
         build_blocks(spec, builder)
     if spec.title:
         min_x, min_y, max_x, _ = bounds(builder.elements)
@@ -166,6 +163,23 @@ def build_steps(spec: FigureSpec, *, theme: str = "light") -> list[tuple[str, Sc
     return out
 
 
+def figure_scene(path: Path) -> Scene:
+    """Load and build a spec; ``scene.reads`` lists the included specs."""
+    return build_figure(load_figure_spec(Path(path)))
+
+
+def figure_steps(
+    path: Path, *, root: Path | None = None, theme: str = "light"
+) -> list[tuple[str, Scene]]:
+    """One whole Scene per step of the spec's ``steps:`` (same bounds on every step).
+
+    A spec without steps gives one step named after the figure, showing all of it. ``root``
+    bounds what ``include:`` may read (see :func:`load_figure_spec`); ``theme``: ``light`` or
+    ``dark`` (see :func:`build_figure`).
+    """
+    return build_steps(load_figure_spec(Path(path), root=root), theme=theme)
+
+
 def _scene(spec: FigureSpec, elements: list[Element], theme: str = "light") -> Scene:
     app_state = dict(APP_STATE)
     if theme == "dark":
@@ -187,6 +201,8 @@ __all__ = [
     "INK",
     "build_figure",
     "build_steps",
+    "figure_scene",
+    "figure_steps",
     "fractional_index",
     "stable_int",
 ]

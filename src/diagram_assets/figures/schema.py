@@ -76,6 +76,11 @@ def load_figure_spec(path: Path, *, root: Path | None = None) -> FigureSpec:
     return parse_figure(node, path, reads)
 
 
+def figure_name(path: Path) -> str:
+    """The output stem: the spec's ``name:``, else the file name without its suffixes."""
+    return load_figure_spec(Path(path)).name
+
+
 KINDS = {  # the top-level key that decides a spec's kind → what it draws
     "layers": "a layered network",
     "blocks": "a block diagram",

@@ -273,7 +273,7 @@ def _embedded_parts(
     if not (config.links.enabled and config.notes and any(is_drawing_name(p) for p, _ in found)):
         return None, {}
     from ..notes.parts import referenced_parts  # lazy: repositories without notes skip it
-    from ..notes.resolve import Vault
+    from ..notes.resolve import Vault  # lazy: see above
 
     vault = Vault.scan(config.root)
     sources = {rel(config.root, path) for path, _ in found}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -109,8 +110,6 @@ def renderer_identity() -> str:
 
 def compute_page_source(js_dir: Path = JS_DIR) -> str:
     """The digest `js/build.mjs` computes, recomputed from a source checkout (for tests)."""
-    import hashlib
-
     names = ["build.mjs", "package-lock.json"] + [
         f"src/{p.name}" for p in sorted((js_dir / "src").iterdir(), key=lambda p: p.name)
     ]

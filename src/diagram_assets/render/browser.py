@@ -126,7 +126,7 @@ class Browser:
 
     async def _launch_playwright(self, executable: Path) -> None:
         if self._playwright is None:
-            # imported only for this driver: the default one needs no Playwright (~0.1 s)
+            # lazy: only this driver needs Playwright (~0.1 s; bench/pipeline.py's edited drawing)
             from playwright.async_api import async_playwright
 
             self._playwright = await async_playwright().start()

@@ -1,32 +1,15 @@
-"""Scenes: load any Excalidraw drawing (file, Obsidian note, SVG/PNG export, library).
-
-Names are imported on first use (see ``diagram_assets.lazy``).
-"""
+"""Scenes: load any Excalidraw drawing (file, Obsidian note, SVG/PNG export, library)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..lazy import lazy_exports
+from .context import SceneLimits
+from .model import EXPORT_SOURCE, Element, Scene
+from .names import DRAWING_SUFFIXES, drawing_stem, is_drawing_name
 
-_EXPORTS = {
-    "SceneLimits": ".context",
-    "load_scene": ".load",
-    "EXPORT_SOURCE": ".model",
-    "Element": ".model",
-    "Scene": ".model",
-    "DRAWING_SUFFIXES": ".names",
-    "drawing_stem": ".names",
-    "is_drawing_name": ".names",
-}
-
-if TYPE_CHECKING:
-    from .context import SceneLimits
-    from .load import load_scene
-    from .model import EXPORT_SOURCE, Element, Scene
-    from .names import DRAWING_SUFFIXES, drawing_stem, is_drawing_name
-
-__getattr__ = lazy_exports(__name__, _EXPORTS)
+# lazy: `check` never loads a scene (the loader and its readers), see bench/pipeline.py
+_LAZY = {"load_scene": ".load"}
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
     "DRAWING_SUFFIXES",
@@ -36,5 +19,5 @@ __all__ = [
     "SceneLimits",
     "drawing_stem",
     "is_drawing_name",
-    "load_scene",
+    *_LAZY,
 ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
+from watchfiles import watch
 
 from ..config import Config, glob_match, load_config
 from ..errors import DiagramsError
@@ -249,8 +250,6 @@ class Watcher:
         """Build once, then rebuild on every relevant burst of changes until ``stop`` is set
         (Ctrl-C or SIGTERM raise KeyboardInterrupt). ``on_ready`` is called after the first
         build."""
-        from watchfiles import watch
-
         # The watcher is set up first (the generator's first, empty yield comes after a short
         # timeout), so a save during the initial build is not lost.
         ready = False

@@ -43,20 +43,20 @@ class AnimationKind:
     name = "animation"
 
     def version(self) -> str:
-        from ...animation.build import ANIMATION_VERSION  # lazy: Pillow only when building
+        from ...animation.planning import ANIMATION_VERSION  # lazy: Pillow only with animations
 
         return ANIMATION_VERSION
 
     def claims(self, path: Path) -> bool:
         if not path.name.lower().endswith((".yaml", ".yml")):
             return False  # decided without importing the animation package (and Pillow)
-        from ...animation.spec import is_animation_spec  # lazy: only for YAML files
+        from ...animation.spec import is_animation_spec  # lazy: Pillow, yaml only for YAML files
 
         return is_animation_spec(path)
 
     def load(self, path: Path, config: Config) -> AnimationSpec:
         """The spec, with this kind's overrides applied."""
-        from ...animation.spec import load_animation_spec  # lazy: only for animation specs
+        from ...animation.spec import load_animation_spec  # lazy: see `version`
 
         spec = load_animation_spec(path, root=config.root if self.bounded else None)
         if self.formats:
@@ -71,7 +71,7 @@ class AnimationKind:
         return options  # a spec says everything about itself; parts are drawings' only
 
     def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
-        from ...animation.build import (  # lazy: Pillow only when building
+        from ...animation.planning import (  # lazy: see `version`
             animation_inputs,
             animation_outputs,
             has_themes,
@@ -92,7 +92,8 @@ class AnimationKind:
         )
 
     def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult:
-        from ...animation.build import build_animation, has_themes  # lazy: Pillow
+        from ...animation.build import build_animation  # lazy: numpy only when building
+        from ...animation.planning import has_themes  # lazy: see `version`
 
         spec = self.load(path, ctx.config)
         themed = has_themes(spec)

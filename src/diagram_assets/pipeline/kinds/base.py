@@ -18,9 +18,11 @@ from ...config import Config
 from ...options import Options
 from ...render.assets import page_coverage
 from ...render.coverage import uncovered_warning
+from ...render.naming import image_stems
 
 if TYPE_CHECKING:
-    from ...render import Renderer, RenderOptions
+    from ...render.options import RenderOptions
+    from ...render.renderer import Renderer
     from ...scene.model import Scene
 
 RendererFactory = Callable[[], "Renderer"]
@@ -153,8 +155,6 @@ def render_files(
     Warns about image elements drawn as placeholders (no image data) unless the scene did, and
     once about text no bundled font draws (the machine's fonts decide it).
     ``reserved``: a suffix no image stem may end with (see ``image_stems``)."""
-    from ...render.naming import image_stems  # lazy: planning never loads the renderer
-
     result = scene_renderer.render(scene, options)
     out = KindResult(
         files={},

@@ -12,6 +12,7 @@ from ...render.options import RenderOptions
 from ...scene.context import SceneLimits
 from ...scene.export_settings import read_export_settings, saved_dark
 from ...scene.names import drawing_stem, is_drawing_name
+from ...scene.parts import resolve_part
 from .base import KindPlan, KindResult, RunContext, output_prefix_of
 from .themes import render_themed, themed_outputs
 
@@ -61,7 +62,6 @@ class DrawingKind:
 
     def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult:
         from ...scene.load import load_scene  # lazy: `check` never loads a scene
-        from ...scene.parts import resolve_part  # lazy: see above
 
         scene = load_scene(path, root=ctx.config.root, limits=scene_limits(ctx.config))
         prefix = output_prefix_of(plan)

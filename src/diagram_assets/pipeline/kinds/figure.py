@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...config import Config
+from ...figures import FIGURES_VERSION, is_figure_spec
 from ...options import Options
 from .base import KindPlan, KindResult, RunContext, output_prefix_of
 from .themes import render_themed, themed_outputs
@@ -25,15 +26,11 @@ class FigureKind:
     name = "figure"
 
     def version(self) -> str:
-        from ...figures import FIGURES_VERSION  # lazy: the figures package only when one exists
-
         return f"figure-{FIGURES_VERSION}"
 
     def claims(self, path: Path) -> bool:
         if not path.name.lower().endswith((".yaml", ".yml")):
-            return False  # decided without importing the figures package
-        from ...figures import is_figure_spec  # lazy: only for YAML files
-
+            return False  # decided without reading the file
         return is_figure_spec(path)
 
     def source_options(
@@ -42,7 +39,7 @@ class FigureKind:
         return options  # a spec says everything about itself; parts are drawings' only
 
     def plan(self, path: Path, prefix: str, options: Options, config: Config) -> KindPlan:
-        from ...figures import load_figure_spec  # lazy: the figures package only when one exists
+        from ...figures.schema import load_figure_spec  # lazy: `check` without figures: no yaml
 
         spec = load_figure_spec(path, root=config.root if self.bounded else None)
         outputs = themed_outputs(prefix, spec.name, options)
@@ -51,7 +48,8 @@ class FigureKind:
         return KindPlan(outputs=outputs, inputs=list(spec.reads))
 
     def run(self, path: Path, plan: KindPlan, options: Options, ctx: RunContext) -> KindResult:
-        from ...figures import build_figure, load_figure_spec  # lazy: see `plan`
+        from ...figures.build import build_figure  # lazy: Pillow only when building
+        from ...figures.schema import load_figure_spec  # lazy: see `plan`
 
         spec = load_figure_spec(path, root=ctx.config.root if self.bounded else None)
         scene = build_figure(spec)

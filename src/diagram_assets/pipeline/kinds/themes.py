@@ -13,11 +13,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ...options import DARK_SUFFIX, Options
+from ...render.adaptive import adaptive_both, adaptive_filter
+from ...render.naming import image_stems
 from .base import KindResult, render_files
 
 if TYPE_CHECKING:
-    from ...render import Renderer
     from ...render.options import RenderOptions, RenderResult
+    from ...render.renderer import Renderer
     from ...scene.model import Scene
 
 SceneFor = Callable[[str], "tuple[Scene, bool]"]
@@ -43,9 +45,6 @@ def render_themed(
         return render_files(
             stem, prefix, renderer, scene, adjust(options.render_options(dark=dark))
         )
-    from ...render.adaptive import adaptive_both, adaptive_filter  # lazy: see render_files
-    from ...render.naming import image_stems
-
     light_out, dark_out = options.theme_outputs()
     dark_scene, dark_mode = scene_for("dark")
     dark_formats = tuple(dict.fromkeys([*dark_out.formats, *(["svg"] * light_out.adaptive)]))
