@@ -39,8 +39,8 @@ class PageBuildError(RuntimeError):
 
 
 def source_digest(js_dir: Path = JS) -> str:
-    """The digest of the page's sources, as ``js/build.mjs`` computes it (and
-    ``diagram_assets.render.assets.compute_page_source``; a test keeps the three equal)."""
+    """The digest of the page's sources, as ``js/build.mjs`` computes it into page-source.json
+    (tests/test_installation.py keeps the two equal)."""
     names = ["build.mjs", "package-lock.json"] + [
         f"src/{p.name}" for p in sorted((js_dir / "src").iterdir(), key=lambda p: p.name)
     ]

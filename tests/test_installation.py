@@ -4,35 +4,26 @@ source checkout: `make page`; an installed package: reinstall — never files th
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 import diagram_assets
 from diagram_assets.installation import REINSTALL_HINT, page_fix
-from diagram_assets.render.assets import JS_DIR, compute_page_source
+from diagram_assets.render.assets import page_source
 from locations import REPO as ROOT
+from support.page_source import JS_DIR, backend
 
 PACKAGE = Path(diagram_assets.__file__).parent
 BACKEND = ROOT / "build_backend" / "page_backend.py"
 needs_checkout = pytest.mark.skipif(
     not (JS_DIR.is_dir() and BACKEND.is_file()), reason="not a source checkout"
 )
-
-
-def backend() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("page_backend", BACKEND)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def copy_without_page(tmp_path: Path, *, checkout: bool) -> Path:
@@ -92,8 +83,10 @@ def test_page_fix_fits_this_checkout() -> None:
 
 
 @needs_checkout
-def test_the_backend_digests_the_page_sources_as_the_package_does() -> None:
-    assert backend().source_digest(JS_DIR) == compute_page_source(JS_DIR)
+def test_the_backend_digests_the_page_sources_as_build_mjs_does() -> None:
+    """page-source.json is what `js/build.mjs` wrote; the backend must agree with it, or it
+    would rebuild (or trust) a page for the wrong reason."""
+    assert backend().source_digest(JS_DIR) == page_source()[1]
 
 
 @needs_checkout

@@ -8,13 +8,12 @@ import pytest
 
 from diagram_assets.errors import EnvironmentProblem
 from diagram_assets.render.assets import (
-    JS_DIR,
     check_page_current,
-    compute_page_source,
     load_manifest,
     page_source,
     renderer_identity,
 )
+from support.page_source import JS_DIR, compute_page_source
 
 
 @pytest.mark.skipif(not JS_DIR.is_dir(), reason="not a source checkout (no js/ folder)")

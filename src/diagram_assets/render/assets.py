@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,7 +13,6 @@ from .coverage import FontCoverage
 
 PAGE_DIR = Path(__file__).parent / "page"
 SOURCE_FILE = Path(__file__).parent / "page-source.json"
-JS_DIR = Path(__file__).resolve().parents[3] / "js"  # in a source checkout
 BUILD_HINT = page_fix("build it with `make page` (or `cd js && npm ci && node build.mjs`)")
 
 
@@ -106,19 +104,6 @@ def renderer_identity() -> str:
     mathjax = page_versions().get("mathjax")
     formulas = f"; mathjax {mathjax}" if mathjax else ""
     return f"excalidraw {excalidraw}{formulas}; page {source}"
-
-
-def compute_page_source(js_dir: Path = JS_DIR) -> str:
-    """The digest `js/build.mjs` computes, recomputed from a source checkout (for tests)."""
-    names = ["build.mjs", "package-lock.json"] + [
-        f"src/{p.name}" for p in sorted((js_dir / "src").iterdir(), key=lambda p: p.name)
-    ]
-    digest = hashlib.sha256()
-    for name in names:
-        digest.update(f"{name}\0".encode())
-        digest.update((js_dir / name).read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def check_page_current(manifest: PageManifest) -> None:
