@@ -112,42 +112,43 @@ def parse_timeline(top: SpecFields) -> TimelineSpec:
     )
 
 
-def _categories(f: SpecFields) -> list[Category]:
-    out: list[Category] = []
+def _with_ids(
+    f: SpecFields, key: str, what: str, keys: dict[str, str], example: str
+) -> list[tuple[SpecFields, str]]:
+    """The entries of the list ``key`` (each a mapping with its own ``id``), read in order;
+    an id given twice is refused at its place."""
+    out: list[tuple[SpecFields, str]] = []
     seen: set[str] = set()
-    for n, node in enumerate(f.items("categories"), start=1):
-        c = SpecFields(node, f"category {n}", CATEGORY_KEYS)
-        ident = as_id(c.need("id", "add `id: open` (items name it)"), "`id`")
+    for n, node in enumerate(f.items(key), start=1):
+        entry = SpecFields(node, f"{what} {n}", keys)
+        ident = as_id(entry.need("id", f"add `id: {example}` (items name it)"), "`id`")
         if ident in seen:
-            raise c.need("id", "").error(
-                f"the category `{ident}` is listed twice", fix="give each category its own id"
+            raise entry.need("id", "").error(
+                f"the {what} `{ident}` is listed twice", fix=f"give each {what} its own id"
             )
         seen.add(ident)
-        out.append(
-            Category(
-                id=ident,
-                label=c.text("label", ident) or ident,
-                fill=as_colour(c, "fill"),
-                stroke=as_colour(c, "stroke"),
-                side=c.choice("side", SIDES, "above"),
-            )
-        )
+        out.append((entry, ident))
     return out
+
+
+def _categories(f: SpecFields) -> list[Category]:
+    return [
+        Category(
+            id=ident,
+            label=c.text("label", ident) or ident,
+            fill=as_colour(c, "fill"),
+            stroke=as_colour(c, "stroke"),
+            side=c.choice("side", SIDES, "above"),
+        )
+        for c, ident in _with_ids(f, "categories", "category", CATEGORY_KEYS, "open")
+    ]
 
 
 def _lanes(f: SpecFields) -> list[Lane]:
-    out: list[Lane] = []
-    seen: set[str] = set()
-    for n, node in enumerate(f.items("lanes"), start=1):
-        lane = SpecFields(node, f"lane {n}", LANE_KEYS)
-        ident = as_id(lane.need("id", "add `id: google` (items name it)"), "`id`")
-        if ident in seen:
-            raise lane.need("id", "").error(
-                f"the lane `{ident}` is listed twice", fix="give each lane its own id"
-            )
-        seen.add(ident)
-        out.append(Lane(ident, lane.text("label", ident) or ident))
-    return out
+    return [
+        Lane(ident, lane.text("label", ident) or ident)
+        for lane, ident in _with_ids(f, "lanes", "lane", LANE_KEYS, "google")
+    ]
 
 
 def _item(node: Node, n: int, categories: dict[str, Category], lanes: set[str]) -> TimelineItem:
